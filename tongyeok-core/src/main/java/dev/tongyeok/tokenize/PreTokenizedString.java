@@ -1,0 +1,138 @@
+package dev.tongyeok.tokenize;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The original text as a list of pieces ({@link NormalizedString}s), some already tokenized (added
+ * tokens), the rest waiting for the model; HF's {@code PreTokenizedString}. A per-call object.
+ */
+public final class PreTokenizedString {
+
+    /** One piece, with its tokens once the model (or the added vocabulary) produced them. */
+    public static final class Split {
+        final NormalizedString normalized;
+        List<Token> tokens;
+
+        /** A piece waiting for the model. */
+        public Split(NormalizedString normalized) {
+            this(normalized, null);
+        }
+
+        /** A piece with its tokens already known. */
+        public Split(NormalizedString normalized, List<Token> tokens) {
+            this.normalized = normalized;
+            this.tokens = tokens;
+        }
+
+        /** The piece. */
+        public NormalizedString normalized() {
+            return normalized;
+        }
+    }
+
+    private final String original;
+    private List<Split> splits;
+
+    /** Starts from one piece, {@code s}. */
+    public PreTokenizedString(NormalizedString s) {
+        this.original = s.original();
+        this.splits = new ArrayList<>(List.of(new Split(s)));
+    }
+
+    /** The original text. */
+    public String original() {
+        return original;
+    }
+
+    /** The pieces, in order. */
+    public List<Split> splits() {
+        return splits;
+    }
+
+    /**
+     * Replaces every piece that has no tokens yet by the pieces {@code splitter} makes of it;
+     * empty pieces are dropped, as HF's {@code PreTokenizedString::split}.
+     */
+    public void split(Function<NormalizedString, List<NormalizedString>> splitter) {
+        splitWithTokens(n -> {
+            List<NormalizedString> parts = splitter.apply(n);
+            List<Split> out = new ArrayList<>(parts.size());
+            for (NormalizedString p : parts) {
+                out.add(new Split(p));
+            }
+            return out;
+        });
+    }
+
+    /** Like {@link #split} for a splitter that may produce already-tokenized pieces. */
+    public void splitWithTokens(Function<NormalizedString, List<Split>> splitter) {
+        List<Split> next = new ArrayList<>(splits.size() * 2);
+        for (Split s : splits) {
+            if (s.tokens != null) {
+                next.add(s);
+                continue;
+            }
+            for (Split p : splitter.apply(s.normalized)) {
+                if (!p.normalized.isEmpty()) {
+                    next.add(p);
+                }
+            }
+        }
+        splits = next;
+    }
+
+    /** Normalizes every piece that has no tokens yet, in place. */
+    public void normalize(Consumer<NormalizedString> normalizer) {
+        for (Split s : splits) {
+            if (s.tokens == null) {
+                normalizer.accept(s.normalized);
+            }
+        }
+    }
+
+    /** Tokenizes every piece that has no tokens yet. */
+    public void tokenize(Function<String, List<Token>> model) {
+        for (Split s : splits) {
+            if (s.tokens == null) {
+                s.tokens = model.apply(s.normalized.get());
+            }
+        }
+    }
+
+    /** The tokens of all pieces as one encoding, offsets mapped back to the original text. */
+    Encoding toEncoding(int typeId) {
+        int n = 0;
+        for (Split s : splits) {
+            n += s.tokens.size();
+        }
+        int[] ids = new int[n], types = new int[n], words = new int[n], offsets = new int[2 * n];
+        int[] special = new int[n], attention = new int[n];
+        String[] tokens = new String[n];
+        int k = 0;
+        for (int w = 0; w < splits.size(); w++) {
+            Split s = splits.get(w);
+            int shift = s.normalized.originalStart();
+            for (Token t : s.tokens) {
+                int[] o = s.normalized.toOriginal(t.start(), t.end());
+                ids[k] = t.id();
+                tokens[k] = t.value();
+                types[k] = typeId;
+                words[k] = w;
+                attention[k] = 1;
+                if (o == null) {
+                    offsets[2 * k] = t.start();
+                    offsets[2 * k + 1] = t.end();
+                } else {
+                    offsets[2 * k] = shift + o[0];
+                    offsets[2 * k + 1] = shift + o[1];
+                }
+                k++;
+            }
+        }
+        return new Encoding(ids, types, tokens, words, offsets, special, attention, List.of(), java.util.Map.of(),
+                new String[0]);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.tongyeok.tokenize.model;
+
+import dev.tongyeok.tokenize.Model;
+import dev.tongyeok.tokenize.Token;
+import dev.tongyeok.tokenize.TokenizerException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Greedy longest-match-first subword tokenization, as HF's {@code WordPiece} model: a word longer
+ * than {@code max_input_chars_per_word} code points, or one that cannot be covered by vocabulary
+ * pieces, becomes the unknown token whole. Immutable and thread-safe.
+ */
+public final class WordPiece implements Model {
+    private final Vocab vocab;
+    private final String unkToken;
+    private final String continuingSubwordPrefix;
+    private final int maxInputCharsPerWord;
+    private final CodePointTrie initial = new CodePointTrie();
+    private final CodePointTrie continuing = new CodePointTrie();
+
+    /**
+     * @param vocab token to id
+     * @param unkToken the unknown token ({@code [UNK]})
+     * @param continuingSubwordPrefix the prefix of non-initial pieces ({@code ##})
+     * @param maxInputCharsPerWord the longest word tokenized, in code points
+     */
+    public WordPiece(Map<String, Integer> vocab, String unkToken, String continuingSubwordPrefix,
+            int maxInputCharsPerWord) {
+        this.vocab = new Vocab(vocab);
+        this.unkToken = unkToken;
+        this.continuingSubwordPrefix = continuingSubwordPrefix;
+        this.maxInputCharsPerWord = maxInputCharsPerWord;
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            String t = e.getKey();
+            initial.put(t, e.getValue());
+            if (!continuingSubwordPrefix.isEmpty() && t.startsWith(continuingSubwordPrefix)
+                    && t.length() > continuingSubwordPrefix.length()) {
+                continuing.put(t.substring(continuingSubwordPrefix.length()), e.getValue());
+            } else if (continuingSubwordPrefix.isEmpty()) {
+                continuing.put(t, e.getValue());
+            }
+        }
+    }
+
+    @Override
+    public List<Token> tokenize(String sequence) {
+        int n = sequence.length();
+        if (sequence.codePointCount(0, n) > maxInputCharsPerWord) {
+            return List.of(unk(n));
+        }
+        List<Token> out = new ArrayList<>(4);
+        int start = 0;
+        while (start < n) {
+            CodePointTrie trie = start == 0 ? initial : continuing;
+            int node = 0, bestId = -1, bestEnd = -1;
+            for (int i = start; i < n; ) {
+                int c = sequence.codePointAt(i);
+                i += Character.charCount(c);
+                node = trie.step(node, c);
+                if (node < 0) {
+                    break;
+                }
+                int id = trie.id(node);
+                if (id >= 0) {
+                    bestId = id;
+                    bestEnd = i;
+                }
+            }
+            if (bestId < 0) {
+                return List.of(unk(n));
+            }
+            out.add(new Token(bestId, vocab.token(bestId), start, bestEnd));
+            start = bestEnd;
+        }
+        return out;
+    }
+
+    private Token unk(int length) {
+        int id = vocab.id(unkToken);
+        if (id < 0) {
+            throw new TokenizerException("WordPiece: the unknown token '" + unkToken + "' is not in the vocabulary");
+        }
+        return new Token(id, unkToken, 0, length);
+    }
+
+    /** The prefix of non-initial pieces. */
+    public String continuingSubwordPrefix() {
+        return continuingSubwordPrefix;
+    }
+
+    @Override
+    public int tokenToId(String token) {
+        return vocab.id(token);
+    }
+
+    @Override
+    public String idToToken(int id) {
+        return vocab.token(id);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocab.size();
+    }
+
+    @Override
+    public Map<String, Integer> vocab() {
+        return vocab.toId;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.tongyeok.tokenize.pretokenize;
+
+import dev.tongyeok.tokenize.CharChanges;
+import dev.tongyeok.tokenize.Decoder;
+import dev.tongyeok.tokenize.Encoding;
+import dev.tongyeok.tokenize.NormalizedString;
+import dev.tongyeok.tokenize.Normalizer;
+import dev.tongyeok.tokenize.OnigRegex;
+import dev.tongyeok.tokenize.PostProcessor;
+import dev.tongyeok.tokenize.PreTokenizedString;
+import dev.tongyeok.tokenize.PreTokenizer;
+import dev.tongyeok.tokenize.SplitBehavior;
+import dev.tongyeok.tokenize.SplitPattern;
+import dev.tongyeok.tokenize.unicode.Ucd;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GPT-2's byte-level scheme, as HF's {@code ByteLevel}: as a pre-tokenizer it optionally adds a
+ * leading space, splits with GPT-2's regex and maps every UTF-8 byte to a printable character; as
+ * a decoder it maps them back (invalid UTF-8 becomes U+FFFD); as a post-processor it trims the
+ * offsets of leading and trailing spaces ({@code trim_offsets}).
+ */
+public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean useRegex)
+        implements PreTokenizer, Decoder, PostProcessor, Normalizer {
+
+    private static final SplitPattern GPT2 = SplitPattern.ofRegex(OnigRegex.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"));
+    private static final char[] BYTE_TO_CHAR = new char[256];
+    private static final int[] CHAR_TO_BYTE = new int[0x200];
+    private static final char SPACE_CHAR;
+
+    static {
+        java.util.Arrays.fill(CHAR_TO_BYTE, -1);
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            char c = printable ? (char) b : (char) (256 + n++);
+            BYTE_TO_CHAR[b] = c;
+            CHAR_TO_BYTE[c] = b;
+        }
+        SPACE_CHAR = BYTE_TO_CHAR[' '];
+    }
+
+    /** The printable character standing for byte {@code b}. */
+    public static char byteChar(int b) {
+        return BYTE_TO_CHAR[b & 0xff];
+    }
+
+    @Override
+    public void preTokenize(PreTokenizedString s) {
+        s.split(n -> {
+            if (addPrefixSpace && !n.get().startsWith(" ")) {
+                n.prepend(" ");
+            }
+            return useRegex ? n.split(GPT2, SplitBehavior.ISOLATED) : List.of(n);
+        });
+        s.normalize(ByteLevel::toBytes);
+    }
+
+    /** As a normalizer: every UTF-8 byte becomes its printable character, as HF's ByteLevel normalizer. */
+    @Override
+    public void normalize(NormalizedString n) {
+        toBytes(n);
+    }
+
+    private static void toBytes(NormalizedString n) {
+        String t = n.get();
+        CharChanges out = new CharChanges(t.length() * 2);
+        for (int i = 0; i < t.length(); ) {
+            int c = t.codePointAt(i);
+            i += Character.charCount(c);
+            if (c < 0x80) {
+                out.add(BYTE_TO_CHAR[c], 0);
+            } else if (c < 0x800) {
+                out.add(BYTE_TO_CHAR[0xC0 | (c >> 6)], 0);
+                out.add(BYTE_TO_CHAR[0x80 | (c & 0x3F)], 1);
+            } else if (c < 0x10000) {
+                out.add(BYTE_TO_CHAR[0xE0 | (c >> 12)], 0);
+                out.add(BYTE_TO_CHAR[0x80 | ((c >> 6) & 0x3F)], 1);
+                out.add(BYTE_TO_CHAR[0x80 | (c & 0x3F)], 1);
+            } else {
+                out.add(BYTE_TO_CHAR[0xF0 | (c >> 18)], 0);
+                out.add(BYTE_TO_CHAR[0x80 | ((c >> 12) & 0x3F)], 1);
+                out.add(BYTE_TO_CHAR[0x80 | ((c >> 6) & 0x3F)], 1);
+                out.add(BYTE_TO_CHAR[0x80 | (c & 0x3F)], 1);
+            }
+        }
+        n.transform(out, 0);
+    }
+
+    @Override
+    public List<String> decodeChain(List<String> tokens) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (String t : tokens) {
+            boolean all = true;
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if (c >= CHAR_TO_BYTE.length || CHAR_TO_BYTE[c] < 0) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                for (int i = 0; i < t.length(); i++) {
+                    bytes.write(CHAR_TO_BYTE[t.charAt(i)]);
+                }
+            } else {
+                bytes.writeBytes(t.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return List.of(Utf8.decodeLossy(bytes.toByteArray()));
+    }
+
+    @Override
+    public int addedTokens(boolean pair) {
+        return 0;
+    }
+
+    @Override
+    public List<Encoding> processEncodings(List<Encoding> encodings, boolean addSpecialTokens) {
+        if (!trimOffsets) {
+            return encodings;
+        }
+        List<Encoding> out = new ArrayList<>(encodings.size());
+        for (Encoding e : encodings) {
+            out.add(trim(e, addPrefixSpace));
+        }
+        return out;
+    }
+
+    /** HF's {@code process_offsets}: offsets leave out leading and trailing spaces of each token. */
+    public static Encoding trim(Encoding e, boolean addPrefixSpace) {
+        int[] offsets = e.offsets();
+        for (int i = 0; i < e.length(); i++) {
+            String token = e.token(i);
+            int leading = 0;
+            for (int k = 0; k < token.length(); ) {
+                int c = token.codePointAt(k);
+                if (c != SPACE_CHAR && !Ucd.isWhitespace(c)) {
+                    break;
+                }
+                leading++;
+                k += Character.charCount(c);
+            }
+            int trailing = 0;
+            for (int k = token.length(); k > 0; ) {
+                int c = token.codePointBefore(k);
+                if (c != SPACE_CHAR && !Ucd.isWhitespace(c)) {
+                    break;
+                }
+                trailing++;
+                k -= Character.charCount(c);
+            }
+            if (leading > 0) {
+                boolean first = i == 0 || offsets[2 * i] == 0;
+                if (first && addPrefixSpace && leading == 1) {
+                    leading = 0;
+                }
+                offsets[2 * i] = Math.min(offsets[2 * i] + leading, offsets[2 * i + 1]);
+            }
+            if (trailing > 0 && offsets[2 * i + 1] >= trailing) {
+                offsets[2 * i + 1] = Math.max(offsets[2 * i + 1] - trailing, offsets[2 * i]);
+            }
+        }
+        List<Encoding> over = new ArrayList<>();
+        for (Encoding o : e.overflowing()) {
+            over.add(trim(o, addPrefixSpace));
+        }
+        return e.withOffsets(offsets).withOverflowing(over);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tongyeok.tokenize.pretokenize;
+
+import dev.tongyeok.tokenize.PreTokenizedString;
+import dev.tongyeok.tokenize.PreTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits where the Unicode script changes, as HF's {@code UnicodeScripts}: spaces belong to any
+ * script, and Hiragana, Katakana and U+30FC count as Han.
+ */
+public record UnicodeScripts() implements PreTokenizer {
+    private static final int ANY = -1;
+
+    private static int script(int c) {
+        if (c == 0x30FC) {
+            return Character.UnicodeScript.HAN.ordinal();
+        }
+        if (c == ' ') {
+            return ANY;
+        }
+        Character.UnicodeScript s = Character.UnicodeScript.of(c);
+        return switch (s) {
+            case HIRAGANA, KATAKANA -> Character.UnicodeScript.HAN.ordinal();
+            case UNKNOWN -> ANY;
+            default -> s.ordinal();
+        };
+    }
+
+    @Override
+    public void preTokenize(PreTokenizedString s) {
+        s.split(n -> {
+            String t = n.get();
+            List<Integer> cuts = new ArrayList<>();
+            Integer last = null;
+            for (int i = 0; i < t.length(); ) {
+                int c = t.codePointAt(i);
+                int sc = script(c);
+                if (sc != ANY && (last == null || last != ANY) && (last == null || last != sc)) {
+                    cuts.add(i);
+                }
+                if (sc != ANY) {
+                    last = sc;
+                }
+                i += Character.charCount(c);
+            }
+            cuts.add(t.length());
+            List<dev.tongyeok.tokenize.NormalizedString> out = new ArrayList<>(cuts.size());
+            for (int k = 0; k + 1 < cuts.size(); k++) {
+                out.add(n.slice(cuts.get(k), cuts.get(k + 1)));
+            }
+            return out;
+        });
+    }
+}
