@@ -145,6 +145,12 @@ public final class Encoding {
         return -1;
     }
 
+    /** The original text token {@code i} came from, or null for tokens outside both sequences. */
+    public String sourceText(int i) {
+        int seq = sequenceId(i);
+        return seq >= 0 && seq < texts.length ? texts[seq] : null;
+    }
+
     /**
      * The offsets in Unicode code points, as HF's Python binding and {@code encode_char_offsets}
      * report them: pairs {@code [s0, e0, s1, e1, ...]}.

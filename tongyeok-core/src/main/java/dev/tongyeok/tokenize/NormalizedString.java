@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.unicode.Ucd;
 import dev.tongyeok.tokenize.unicode.UnicodeNormalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -215,12 +216,12 @@ public final class NormalizedString {
         return this;
     }
 
-    /** Lowercases each character with its full lowercase mapping, as Rust's {@code char::to_lowercase}. */
+    /** Lowercases each character with its full lowercase mapping, as Rust's {@code char::to_lowercase} (Unicode 17.0). */
     public NormalizedString lowercase() {
         boolean changed = false;
         for (int i = 0; i < normalized.length(); ) {
             int c = normalized.codePointAt(i);
-            if (c == 0x130 || Character.toLowerCase(c) != c) {
+            if (c == 0x130 || Ucd.lowercase17(c) != c) {
                 changed = true;
                 break;
             }
@@ -237,7 +238,7 @@ public final class NormalizedString {
                 out.add('i', 0);
                 out.add(0x307, 1);
             } else {
-                out.add(Character.toLowerCase(c), 0);
+                out.add(Ucd.lowercase17(c), 0);
             }
         }
         transform(out, 0);
@@ -402,14 +403,14 @@ public final class NormalizedString {
         int[] cps = normalized.codePoints().toArray();
         int leading = 0;
         if (left) {
-            while (leading < cps.length && dev.tongyeok.tokenize.unicode.Ucd.isWhitespace(cps[leading])) {
+            while (leading < cps.length && Ucd.isWhitespace(cps[leading])) {
                 leading++;
             }
         }
         int trailing = 0;
         if (right) {
             while (trailing < cps.length - leading
-                    && dev.tongyeok.tokenize.unicode.Ucd.isWhitespace(cps[cps.length - 1 - trailing])) {
+                    && Ucd.isWhitespace(cps[cps.length - 1 - trailing])) {
                 trailing++;
             }
         }

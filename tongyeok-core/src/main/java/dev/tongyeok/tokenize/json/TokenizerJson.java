@@ -68,7 +68,10 @@ import java.util.Map;
  * {@code "type"} to its class. Errors name the file and the JSON path of the offending field.
  */
 public final class TokenizerJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Floats are kept as written (exact decimals) so that Unigram scores can be read as HF reads them.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     private final String source;
 
@@ -273,7 +276,8 @@ public final class TokenizerJson {
                 throw error(p + ".vocab[" + i + "]", "expected [piece, score]");
             }
             pieces.add(e.get(0).asText());
-            scores[i] = e.get(1).asDouble();
+            JsonNode score = e.get(1);
+            scores[i] = score.isBigDecimal() ? RustFloat.parse(score.decimalValue()) : score.asDouble();
         }
         JsonNode unk = n.get("unk_id");
         int unkId = unk == null || unk.isNull() ? -1 : unk.asInt();

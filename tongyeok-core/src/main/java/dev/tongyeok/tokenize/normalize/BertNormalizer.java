@@ -51,7 +51,7 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, Bool
         if (stripAccents == null ? lowercase : stripAccents) {
             if (!isAscii(s.get())) {
                 s.normalize(UnicodeNormalizer.Form.NFD);
-                s.filter(c -> Ucd.generalCategory(c, Ucd.V8_0) != Character.NON_SPACING_MARK);
+                s.filter(c -> Ucd.generalCategory8(c) != Character.NON_SPACING_MARK);
             }
         }
         if (lowercase) {
@@ -78,7 +78,7 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, Bool
         if (c == '\t' || c == '\n' || c == '\r') {
             return false;
         }
-        int gc = Ucd.generalCategory(c, Ucd.V8_0);
+        int gc = Ucd.generalCategory8(c);
         return gc == Character.CONTROL || gc == Character.FORMAT || gc == Character.PRIVATE_USE;
     }
 

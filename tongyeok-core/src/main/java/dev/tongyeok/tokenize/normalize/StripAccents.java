@@ -12,7 +12,7 @@ public record StripAccents() implements Normalizer {
     @Override
     public void normalize(NormalizedString s) {
         s.filter(c -> {
-            int gc = Ucd.generalCategory(c, Ucd.V9_0);
+            int gc = Ucd.generalCategory9(c);
             return gc != Character.NON_SPACING_MARK && gc != Character.COMBINING_SPACING_MARK
                     && gc != Character.ENCLOSING_MARK;
         });

@@ -131,7 +131,11 @@ public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean use
         return out;
     }
 
-    /** HF's {@code process_offsets}: offsets leave out leading and trailing spaces of each token. */
+    /**
+     * HF's {@code process_offsets}: offsets leave out leading and trailing spaces of each token.
+     * HF (through {@code encode_char_offsets}, as its Python binding and DJL call it) counts them off
+     * offsets in code points, so the same is done here, which matters next to surrogate pairs.
+     */
     public static Encoding trim(Encoding e, boolean addPrefixSpace) {
         int[] offsets = e.offsets();
         for (int i = 0; i < e.length(); i++) {
@@ -154,21 +158,42 @@ public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean use
                 trailing++;
                 k -= Character.charCount(c);
             }
+            if (leading == 0 && trailing == 0) {
+                continue;
+            }
+            String text = e.sourceText(i);
+            int start = offsets[2 * i], end = offsets[2 * i + 1];
+            if (text != null) {
+                start = text.codePointCount(0, Math.min(start, text.length()));
+                end = text.codePointCount(0, Math.min(end, text.length()));
+            }
             if (leading > 0) {
-                boolean first = i == 0 || offsets[2 * i] == 0;
+                boolean first = i == 0 || start == 0;
                 if (first && addPrefixSpace && leading == 1) {
                     leading = 0;
                 }
-                offsets[2 * i] = Math.min(offsets[2 * i] + leading, offsets[2 * i + 1]);
+                start = Math.min(start + leading, end);
             }
-            if (trailing > 0 && offsets[2 * i + 1] >= trailing) {
-                offsets[2 * i + 1] = Math.max(offsets[2 * i + 1] - trailing, offsets[2 * i]);
+            if (trailing > 0 && end >= trailing) {
+                end = Math.max(end - trailing, start);
             }
+            if (text != null) {
+                start = unitOfCodePoint(text, start);
+                end = unitOfCodePoint(text, end);
+            }
+            offsets[2 * i] = start;
+            offsets[2 * i + 1] = end;
         }
         List<Encoding> over = new ArrayList<>();
         for (Encoding o : e.overflowing()) {
             over.add(trim(o, addPrefixSpace));
         }
         return e.withOffsets(offsets).withOverflowing(over);
+    }
+
+    // UTF-16 index of code point `index` in `text` (its length past the end)
+    private static int unitOfCodePoint(String text, int index) {
+        int total = text.codePointCount(0, text.length());
+        return index >= total ? text.length() : text.offsetByCodePoints(0, index);
     }
 }

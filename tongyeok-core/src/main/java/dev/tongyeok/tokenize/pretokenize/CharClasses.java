@@ -12,7 +12,7 @@ final class CharClasses {
             return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60)
                     || (c >= 0x7B && c <= 0x7E);
         }
-        return switch (Ucd.generalCategory(c, Ucd.V8_0)) {
+        return switch (Ucd.generalCategory8(c)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
                     Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
                     Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
@@ -20,12 +20,11 @@ final class CharClasses {
         };
     }
 
-    /** Rust's {@code char::is_numeric}: any N category. */
+    /** Rust's {@code char::is_numeric}: any N category, Unicode 17.0. */
     static boolean isNumeric(int c) {
         if (c < 0x80) {
             return c >= '0' && c <= '9';
         }
-        int t = Character.getType(c);
-        return t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER;
+        return Ucd.isNumeric17(c);
     }
 }

@@ -2,29 +2,31 @@ package dev.tongyeok.tokenize.pretokenize;
 
 import dev.tongyeok.tokenize.PreTokenizedString;
 import dev.tongyeok.tokenize.PreTokenizer;
+import dev.tongyeok.tokenize.unicode.Ucd;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits where the Unicode script changes, as HF's {@code UnicodeScripts}: spaces belong to any
- * script, and Hiragana, Katakana and U+30FC count as Han.
+ * Splits where the Unicode script changes, as HF's {@code UnicodeScripts}: spaces and characters
+ * its Unicode 9.0 table lacks belong to any script, and Hiragana, Katakana and U+30FC count as Han.
+ * Like HF, it drops characters of no script that start a piece.
  */
 public record UnicodeScripts() implements PreTokenizer {
     private static final int ANY = -1;
+    private static final int HAN = Ucd.scriptId("Han");
+    private static final int HIRAGANA = Ucd.scriptId("Hiragana");
+    private static final int KATAKANA = Ucd.scriptId("Katakana");
 
+    // HF's fixed_script over its table of Unicode 9.0 scripts; characters the table lacks are Any
     private static int script(int c) {
         if (c == 0x30FC) {
-            return Character.UnicodeScript.HAN.ordinal();
+            return HAN;
         }
         if (c == ' ') {
             return ANY;
         }
-        Character.UnicodeScript s = Character.UnicodeScript.of(c);
-        return switch (s) {
-            case HIRAGANA, KATAKANA -> Character.UnicodeScript.HAN.ordinal();
-            case UNKNOWN -> ANY;
-            default -> s.ordinal();
-        };
+        int s = Ucd.script9(c);
+        return s == HIRAGANA || s == KATAKANA ? HAN : s;
     }
 
     @Override

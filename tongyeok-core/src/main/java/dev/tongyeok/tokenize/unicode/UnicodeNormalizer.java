@@ -14,7 +14,6 @@ public final class UnicodeNormalizer {
     /** The four normalization forms. */
     public enum Form { NFD, NFKD, NFC, NFKC }
 
-    private static final int VERSION = Ucd.V9_0;
     private static final int S_BASE = 0xAC00, L_BASE = 0x1100, V_BASE = 0x1161, T_BASE = 0x11A7;
     private static final int L_COUNT = 19, V_COUNT = 21, T_COUNT = 28;
     private static final int N_COUNT = V_COUNT * T_COUNT, S_COUNT = L_COUNT * N_COUNT;
@@ -23,8 +22,8 @@ public final class UnicodeNormalizer {
     private static final java.util.Map<Long, Integer> COMPOSE = new java.util.HashMap<>();
 
     static {
-        for (int cp = 0; cp < 0x110000; cp++) {
-            int[] d = Ucd.decomposition(cp, VERSION, false);
+        for (int cp : Ucd.decomposable9()) {
+            int[] d = Ucd.decomposition9(cp, false);
             if (d != null && d.length == 2 && !Ucd.compositionExcluded(cp)) {
                 COMPOSE.put(((long) d[0] << 21) | d[1], cp);
             }
@@ -54,7 +53,7 @@ public final class UnicodeNormalizer {
             int before = out.size();
             emitDecomposition(c, compat, out);
             for (int k = before; k < out.size(); k++) {
-                int ccc = Ucd.combiningClass(out.cp(k), VERSION);
+                int ccc = Ucd.combiningClass9(out.cp(k));
                 if (ccc == 0) {
                     sortPending(out, pendingStart, k);
                     pendingStart = k;
@@ -69,9 +68,9 @@ public final class UnicodeNormalizer {
     private static void sortPending(CharChanges out, int from, int to) {
         for (int i = from + 1; i < to; i++) {
             int cp = out.cp(i), ch = out.change(i);
-            int key = Ucd.combiningClass(cp, VERSION);
+            int key = Ucd.combiningClass9(cp);
             int j = i - 1;
-            while (j >= from && Ucd.combiningClass(out.cp(j), VERSION) > key) {
+            while (j >= from && Ucd.combiningClass9(out.cp(j)) > key) {
                 out.set(j + 1, out.cp(j), out.change(j));
                 j--;
             }
@@ -94,7 +93,7 @@ public final class UnicodeNormalizer {
             }
             return;
         }
-        int[] d = Ucd.decomposition(c, VERSION, compat);
+        int[] d = Ucd.decomposition9(c, compat);
         if (d == null) {
             out.add(c, 0);
             return;
@@ -123,7 +122,7 @@ public final class UnicodeNormalizer {
         CharChanges buffer = new CharChanges(8);
         for (int i = 0; i < in.size(); i++) {
             int ch = in.cp(i), change = in.change(i);
-            int chClass = Ucd.combiningClass(ch, VERSION);
+            int chClass = Ucd.combiningClass9(ch);
             if (composee < 0) {
                 if (chClass != 0) {
                     out.add(ch, change);
