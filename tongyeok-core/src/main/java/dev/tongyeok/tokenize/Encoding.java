@@ -174,6 +174,11 @@ public final class Encoding {
 
     // ---- operations used by the pipeline (HF's Encoding methods), each returning a new encoding
 
+    /** A copy marking every token as sequence {@code sequenceId} again, after truncation cleared it. */
+    Encoding withSequenceId(int sequenceId) {
+        return withSequenceId(sequenceId, sequenceId < texts.length ? texts[sequenceId] : null);
+    }
+
     Encoding withSequenceId(int sequenceId, String text) {
         Map<Integer, int[]> ranges = new LinkedHashMap<>();
         ranges.put(sequenceId, new int[] {0, ids.length});

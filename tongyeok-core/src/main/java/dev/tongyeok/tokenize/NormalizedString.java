@@ -218,18 +218,34 @@ public final class NormalizedString {
 
     /** Lowercases each character with its full lowercase mapping, as Rust's {@code char::to_lowercase} (Unicode 17.0). */
     public NormalizedString lowercase() {
-        boolean changed = false;
+        StringBuilder sb = null;
         for (int i = 0; i < normalized.length(); ) {
             int c = normalized.codePointAt(i);
-            if (c == 0x130 || Ucd.lowercase17(c) != c) {
-                changed = true;
-                break;
+            int n = Character.charCount(c);
+            int l = Ucd.lowercase17(c);
+            if (c == 0x130 || Character.charCount(l) != n) {
+                return lowercaseWithTransform();
             }
-            i += Character.charCount(c);
+            if (l != c) {
+                if (sb == null) {
+                    sb = new StringBuilder(normalized);
+                }
+                if (n == 1) {
+                    sb.setCharAt(i, (char) l);
+                } else {
+                    sb.setCharAt(i, Character.highSurrogate(l));
+                    sb.setCharAt(i + 1, Character.lowSurrogate(l));
+                }
+            }
+            i += n;
         }
-        if (!changed) {
-            return this;
+        if (sb != null) {
+            normalized = sb.toString(); // one character for one, same lengths: alignments unchanged
         }
+        return this;
+    }
+
+    private NormalizedString lowercaseWithTransform() {
         CharChanges out = new CharChanges(normalized.length() + 4);
         for (int i = 0; i < normalized.length(); ) {
             int c = normalized.codePointAt(i);

@@ -182,8 +182,8 @@ public final class Tokenizer {
                         truncation.strategy(), truncation.fromLeft());
             }
             Encoding[] r = truncate(a, b, t);
-            a = r[0];
-            b = r[1];
+            a = r[0].withSequenceId(0); // HF's process() marks the sequences again
+            b = r[1] == null ? null : r[1].withSequenceId(1);
         }
         if (postProcessor == null) {
             return b == null ? a : a.mergeWith(b);

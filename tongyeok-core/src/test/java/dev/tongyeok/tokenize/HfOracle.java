@@ -16,7 +16,7 @@ import java.util.Map;
 public final class HfOracle implements AutoCloseable {
 
     /** What HF returns for one text: ids, tokens and code-point offsets (null spans as (0, 0)). */
-    public record Result(long[] ids, String[] tokens, int[] offsets, long[] typeIds, long[] specialMask) {}
+    public record Result(long[] ids, String[] tokens, int[] offsets, long[] typeIds, long[] specialMask, long[] attentionMask) {}
 
     private final HuggingFaceTokenizer tokenizer;
 
@@ -55,7 +55,7 @@ public final class HfOracle implements AutoCloseable {
                 offsets[2 * i + 1] = spans[i].getEnd();
             }
         }
-        return new Result(e.getIds(), e.getTokens(), offsets, e.getTypeIds(), e.getSpecialTokenMask());
+        return new Result(e.getIds(), e.getTokens(), offsets, e.getTypeIds(), e.getSpecialTokenMask(), e.getAttentionMask());
     }
 
     /** HF's {@code decode}, without DJL's own clean-up. */
