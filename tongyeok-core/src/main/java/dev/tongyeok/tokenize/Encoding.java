@@ -3,9 +3,7 @@ package dev.tongyeok.tokenize;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The result of tokenizing one text or one pair of texts, as HF's {@code Encoding}: ids, tokens,
@@ -18,8 +16,10 @@ import java.util.Map;
  * offsets {@code (0, 0)}.
  */
 public final class Encoding {
+    /** No sequence ranges: [start0, end0, start1, end1] all absent. */
+    static final int[] NO_RANGES = {-1, -1, -1, -1};
     private static final Encoding EMPTY = new Encoding(new int[0], new int[0], new String[0], new int[0],
-            new int[0], new int[0], new int[0], List.of(), Map.of(), new String[0]);
+            new int[0], new int[0], new int[0], List.of(), NO_RANGES, new String[0]);
 
     private final int[] ids;
     private final int[] typeIds;
@@ -29,11 +29,11 @@ public final class Encoding {
     private final int[] specialTokensMask;
     private final int[] attentionMask;
     private final List<Encoding> overflowing;
-    private final Map<Integer, int[]> sequenceRanges; // sequence id -> [start, end) token range
+    private final int[] sequenceRanges; // [start0, end0, start1, end1): the tokens of each sequence, -1 where absent
     private final String[] texts;        // the original text of sequence 0 (and 1)
 
     Encoding(int[] ids, int[] typeIds, String[] tokens, int[] words, int[] offsets, int[] specialTokensMask,
-            int[] attentionMask, List<Encoding> overflowing, Map<Integer, int[]> sequenceRanges, String[] texts) {
+            int[] attentionMask, List<Encoding> overflowing, int[] sequenceRanges, String[] texts) {
         this.ids = ids;
         this.typeIds = typeIds;
         this.tokens = tokens;
@@ -67,7 +67,7 @@ public final class Encoding {
         int[] ones = new int[n];
         Arrays.fill(ones, 1);
         return new Encoding(ids.clone(), type, tokens.clone(), words, new int[2 * n], ones, ones.clone(),
-                List.of(), Map.of(), new String[0]);
+                List.of(), NO_RANGES, new String[0]);
     }
 
     /** The number of tokens. */
@@ -137,9 +137,9 @@ public final class Encoding {
 
     /** The sequence (0 or 1) token {@code i} came from, or -1 for tokens outside both (markers, padding). */
     public int sequenceId(int i) {
-        for (Map.Entry<Integer, int[]> e : sequenceRanges.entrySet()) {
-            if (i >= e.getValue()[0] && i < e.getValue()[1]) {
-                return e.getKey();
+        for (int seq = 0; seq < 2; seq++) {
+            if (sequenceRanges[2 * seq] >= 0 && i >= sequenceRanges[2 * seq] && i < sequenceRanges[2 * seq + 1]) {
+                return seq;
             }
         }
         return -1;
@@ -180,8 +180,9 @@ public final class Encoding {
     }
 
     Encoding withSequenceId(int sequenceId, String text) {
-        Map<Integer, int[]> ranges = new LinkedHashMap<>();
-        ranges.put(sequenceId, new int[] {0, ids.length});
+        int[] ranges = NO_RANGES.clone();
+        ranges[2 * sequenceId] = 0;
+        ranges[2 * sequenceId + 1] = ids.length;
         String[] t = new String[sequenceId + 1];
         t[sequenceId] = text;
         List<Encoding> over = new ArrayList<>(overflowing.size());
@@ -236,9 +237,12 @@ public final class Encoding {
             over.add(this.withOverflowing(List.of()).mergeWith(otherO));
         }
         int n = ids.length, m = pair.ids.length;
-        Map<Integer, int[]> ranges = new LinkedHashMap<>(sequenceRanges);
-        for (Map.Entry<Integer, int[]> e : pair.sequenceRanges.entrySet()) {
-            ranges.put(e.getKey(), new int[] {n + e.getValue()[0], n + e.getValue()[1]});
+        int[] ranges = sequenceRanges.clone();
+        for (int k = 0; k < 4; k += 2) {
+            if (pair.sequenceRanges[k] >= 0) {
+                ranges[k] = n + pair.sequenceRanges[k];
+                ranges[k + 1] = n + pair.sequenceRanges[k + 1];
+            }
         }
         String[] t = Arrays.copyOf(texts, Math.max(texts.length, pair.texts.length));
         for (int i = 0; i < pair.texts.length; i++) {
@@ -265,7 +269,7 @@ public final class Encoding {
         if (maxLength == 0) {
             Encoding all = this;
             return new Encoding(new int[0], new int[0], new String[0], new int[0], new int[0], new int[0], new int[0],
-                    List.of(all), Map.of(), texts);
+                    List.of(all), NO_RANGES, texts);
         }
         if (stride >= maxLength) {
             throw new TokenizerException("truncation stride " + stride + " must be less than max length " + maxLength
@@ -302,7 +306,7 @@ public final class Encoding {
         return new Encoding(Arrays.copyOfRange(ids, start, stop), Arrays.copyOfRange(typeIds, start, stop),
                 Arrays.copyOfRange(tokens, start, stop), Arrays.copyOfRange(words, start, stop),
                 Arrays.copyOfRange(offsets, 2 * start, 2 * stop), Arrays.copyOfRange(specialTokensMask, start, stop),
-                Arrays.copyOfRange(attentionMask, start, stop), List.copyOf(over), Map.of(), texts);
+                Arrays.copyOfRange(attentionMask, start, stop), List.copyOf(over), NO_RANGES, texts);
     }
 
     /** Pads to {@code targetLength} with {@code padToken}, as HF's {@code Encoding::pad}. */
@@ -336,9 +340,11 @@ public final class Encoding {
             nAttn[i] = 0;
             nTok[i] = padToken;
         }
-        Map<Integer, int[]> ranges = new LinkedHashMap<>();
-        for (Map.Entry<Integer, int[]> e : sequenceRanges.entrySet()) {
-            ranges.put(e.getKey(), new int[] {e.getValue()[0] + at, e.getValue()[1] + at});
+        int[] ranges = sequenceRanges.clone();
+        for (int k = 0; k < 4; k++) {
+            if (ranges[k] >= 0) {
+                ranges[k] += at;
+            }
         }
         return new Encoding(nIds, nType, nTok, nWords, nOff, nSpecial, nAttn, List.copyOf(over), ranges, texts);
     }

@@ -20,7 +20,9 @@ import java.util.function.IntUnaryOperator;
 public final class NormalizedString {
     private final String original;
     private String normalized;
-    // alignment of normalized unit i: [alignStart[i], alignEnd[i]) in `original`
+    // alignment of normalized unit i: [alignStart[i], alignEnd[i]) in `original`; both null while
+    // every unit is still aligned to its own character (nothing changed lengths yet), which keeps
+    // slicing and splitting untouched text free of copies
     private int[] alignStart;
     private int[] alignEnd;
     private final int originalShift;
@@ -30,17 +32,39 @@ public final class NormalizedString {
         this.original = text;
         this.normalized = text;
         this.originalShift = 0;
-        int n = text.length();
-        alignStart = new int[n];
-        alignEnd = new int[n];
-        for (int i = 0; i < n; ) {
-            int len = Character.charCount(text.codePointAt(i));
-            for (int k = 0; k < len; k++) {
-                alignStart[i + k] = i;
-                alignEnd[i + k] = i + len;
-            }
-            i += len;
+    }
+
+    // start of the original character unit i is aligned to
+    private int as(int i) {
+        if (alignStart != null) {
+            return alignStart[i];
         }
+        return i > 0 && Character.isLowSurrogate(original.charAt(i)) && Character.isHighSurrogate(original.charAt(i - 1))
+                ? i - 1 : i;
+    }
+
+    // end of the original character unit i is aligned to
+    private int ae(int i) {
+        if (alignEnd != null) {
+            return alignEnd[i];
+        }
+        return i + 1 < original.length() && Character.isHighSurrogate(original.charAt(i))
+                && Character.isLowSurrogate(original.charAt(i + 1)) ? i + 2 : i + 1;
+    }
+
+    // the alignments as arrays, before an edit that changes lengths
+    private void materialize() {
+        if (alignStart != null) {
+            return;
+        }
+        int n = normalized.length();
+        int[] s = new int[n], e = new int[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = as(i);
+            e[i] = ae(i);
+        }
+        alignStart = s;
+        alignEnd = e;
     }
 
     private NormalizedString(String original, String normalized, int[] alignStart, int[] alignEnd, int originalShift) {
@@ -100,7 +124,7 @@ public final class NormalizedString {
         if (end > normalized.length()) {
             return null;
         }
-        return new int[] {alignStart[start], alignEnd[end - 1]};
+        return new int[] {as(start), ae(end - 1)};
     }
 
     // HF's convert_offsets(Range::Original(0..len_original)): the normalized range the whole
@@ -109,6 +133,9 @@ public final class NormalizedString {
         int lenOriginal = original.length();
         if (lenOriginal == 0) {
             return new int[] {0, normalized.length()};
+        }
+        if (alignStart == null) {
+            return normalized.isEmpty() ? null : new int[] {0, normalized.length()};
         }
         int start = -1, end = -1;
         for (int i = 0; i < normalized.length(); i++) {
@@ -138,6 +165,7 @@ public final class NormalizedString {
      * removed first.
      */
     public void transformRange(int nStart, int nEnd, CharChanges dest, int initialOffset) {
+        materialize();
         String old = normalized;
         int cursor = nStart;
         for (int k = 0; k < initialOffset && cursor < nEnd; k++) {
@@ -375,6 +403,7 @@ public final class NormalizedString {
         if (!anyMatch) {
             return this;
         }
+        materialize();
         StringBuilder sb = new StringBuilder(normalized.length() + 8);
         IntArray ns = new IntArray(normalized.length() + 8);
         IntArray ne = new IntArray(normalized.length() + 8);
@@ -461,6 +490,9 @@ public final class NormalizedString {
             throw new IllegalStateException("bad normalized range " + start + ".." + end);
         }
         String orig = o[0] >= 0 && o[1] <= original.length() && o[0] <= o[1] ? original.substring(o[0], o[1]) : "";
+        if (alignStart == null) { // a slice of untouched text is untouched text
+            return new NormalizedString(orig, normalized.substring(start, end), null, null, originalShift + o[0]);
+        }
         int n = end - start;
         int[] ns = new int[n];
         int[] ne = new int[n];

@@ -132,7 +132,7 @@ public final class PreTokenizedString {
                 k++;
             }
         }
-        return new Encoding(ids, types, tokens, words, offsets, special, attention, List.of(), java.util.Map.of(),
+        return new Encoding(ids, types, tokens, words, offsets, special, attention, List.of(), Encoding.NO_RANGES,
                 new String[0]);
     }
 }

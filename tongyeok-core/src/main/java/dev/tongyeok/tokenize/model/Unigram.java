@@ -24,7 +24,7 @@ public final class Unigram implements Model {
     private final int unkId;
     private final boolean byteFallback;
     private final double minScore;
-    private final CodePointTrie trie = new CodePointTrie();
+    private final CodePointTrie trie;
 
     /**
      * @param pieces the vocabulary in id order
@@ -46,9 +46,7 @@ public final class Unigram implements Model {
             m.put(this.pieces[i], i); // a later duplicate wins, as in HF
             min = Math.min(min, scores[i]);
         }
-        for (Map.Entry<String, Integer> e : m.entrySet()) {
-            trie.put(e.getKey(), e.getValue());
-        }
+        this.trie = new CodePointTrie(m);
         this.toId = java.util.Collections.unmodifiableMap(m);
         this.minScore = min;
     }

@@ -17,8 +17,8 @@ public final class WordPiece implements Model {
     private final String unkToken;
     private final String continuingSubwordPrefix;
     private final int maxInputCharsPerWord;
-    private final CodePointTrie initial = new CodePointTrie();
-    private final CodePointTrie continuing = new CodePointTrie();
+    private final CodePointTrie initial;
+    private final CodePointTrie continuing;
 
     /**
      * @param vocab token to id
@@ -32,16 +32,18 @@ public final class WordPiece implements Model {
         this.unkToken = unkToken;
         this.continuingSubwordPrefix = continuingSubwordPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
+        Map<String, Integer> rest = new java.util.HashMap<>();
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             String t = e.getKey();
-            initial.put(t, e.getValue());
             if (!continuingSubwordPrefix.isEmpty() && t.startsWith(continuingSubwordPrefix)
                     && t.length() > continuingSubwordPrefix.length()) {
-                continuing.put(t.substring(continuingSubwordPrefix.length()), e.getValue());
+                rest.put(t.substring(continuingSubwordPrefix.length()), e.getValue());
             } else if (continuingSubwordPrefix.isEmpty()) {
-                continuing.put(t, e.getValue());
+                rest.put(t, e.getValue());
             }
         }
+        initial = new CodePointTrie(vocab);
+        continuing = new CodePointTrie(rest);
     }
 
     @Override

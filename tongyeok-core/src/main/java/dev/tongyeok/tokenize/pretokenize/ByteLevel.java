@@ -68,6 +68,14 @@ public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean use
 
     private static void toBytes(NormalizedString n) {
         String t = n.get();
+        boolean ascii = true;
+        for (int i = 0; i < t.length() && ascii; i++) {
+            ascii = t.charAt(i) < 0x80;
+        }
+        if (ascii) { // one byte per character: a plain mapping, alignments unchanged
+            n.map(c -> BYTE_TO_CHAR[c]);
+            return;
+        }
         CharChanges out = new CharChanges(t.length() * 2);
         for (int i = 0; i < t.length(); ) {
             int c = t.codePointAt(i);
