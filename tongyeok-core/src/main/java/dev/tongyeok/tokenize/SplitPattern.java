@@ -42,6 +42,18 @@ public interface SplitPattern {
         };
     }
 
+    /**
+     * Every non-overlapping match of the Oniguruma {@code regex} (as tokenizer.json files write
+     * them), leftmost first; the pre-tokenizer regexes of the common BPE families run on
+     * hand-written matchers.
+     *
+     * @throws TokenizerException when the regex is not valid
+     */
+    static SplitPattern ofRegex(String regex) {
+        SplitPattern known = KnownPatterns.forRegex(regex);
+        return known != null ? known : ofRegex(OnigRegex.compile(regex));
+    }
+
     /** Every non-overlapping match of {@code regex}, leftmost first. */
     static SplitPattern ofRegex(Pattern regex) {
         return inside -> {

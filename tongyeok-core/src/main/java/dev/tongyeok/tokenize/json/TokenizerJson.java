@@ -396,7 +396,7 @@ public final class TokenizerJson {
         }
         if (pat.has("Regex")) {
             try {
-                return SplitPattern.ofRegex(OnigRegex.compile(text(pat.get("Regex"), p + ".pattern.Regex")));
+                return SplitPattern.ofRegex(text(pat.get("Regex"), p + ".pattern.Regex"));
             } catch (TokenizerException e) {
                 throw error(p + ".pattern.Regex", e.getMessage());
             }

@@ -5,7 +5,6 @@ import dev.tongyeok.tokenize.Decoder;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.NormalizedString;
 import dev.tongyeok.tokenize.Normalizer;
-import dev.tongyeok.tokenize.OnigRegex;
 import dev.tongyeok.tokenize.PostProcessor;
 import dev.tongyeok.tokenize.PreTokenizedString;
 import dev.tongyeok.tokenize.PreTokenizer;
@@ -26,8 +25,8 @@ import java.util.List;
 public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean useRegex)
         implements PreTokenizer, Decoder, PostProcessor, Normalizer {
 
-    private static final SplitPattern GPT2 = SplitPattern.ofRegex(OnigRegex.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"));
+    private static final SplitPattern GPT2 = SplitPattern.ofRegex(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final int[] CHAR_TO_BYTE = new int[0x200];
     private static final char SPACE_CHAR;
