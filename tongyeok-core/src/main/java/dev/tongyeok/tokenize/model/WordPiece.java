@@ -52,6 +52,11 @@ public final class WordPiece implements Model {
         if (sequence.codePointCount(0, n) > maxInputCharsPerWord) {
             return List.of(unk(n));
         }
+        // Longest match first: a word that is in the vocabulary whole is its own only token.
+        Integer whole = vocab.toId.get(sequence);
+        if (whole != null) {
+            return List.of(new Token(whole, sequence, 0, n));
+        }
         List<Token> out = new ArrayList<>(4);
         int start = 0;
         while (start < n) {
