@@ -372,24 +372,6 @@ public final class NormalizedString {
         return this;
     }
 
-    /** Puts {@code s} after the text, as HF's {@code append}. */
-    public NormalizedString append(String s) {
-        if (s.isEmpty()) {
-            return this;
-        }
-        CharChanges out = new CharChanges(s.length() + 1);
-        if (normalized.isEmpty()) {
-            s.codePoints().forEach(c -> out.add(c, 1));
-            transformRange(0, 0, out, 0);
-            return this;
-        }
-        int lastStart = normalized.offsetByCodePoints(normalized.length(), -1);
-        out.add(normalized.codePointAt(lastStart), 0);
-        s.codePoints().forEach(c -> out.add(c, 1));
-        transformRange(lastStart, normalized.length(), out, 0);
-        return this;
-    }
-
     /** Replaces every match of {@code pattern} with {@code content}, as HF's {@code replace}. */
     public NormalizedString replace(SplitPattern pattern, String content) {
         int[] m = pattern.findMatches(normalized);
@@ -473,11 +455,6 @@ public final class NormalizedString {
         }
         transform(out, leading);
         return this;
-    }
-
-    /** Removes everything, as HF's {@code clear}. */
-    public void clear() {
-        transform(new CharChanges(0), normalized.codePointCount(0, normalized.length()));
     }
 
     /**
