@@ -351,6 +351,24 @@ public final class NormalizedString {
         return this;
     }
 
+    /**
+     * Replaces each UTF-16 unit {@code u} with {@code table[u]}, one unit for one, so alignments
+     * stay; every unit must be below {@code table.length} and map to a character of its own.
+     *
+     * @throws IllegalArgumentException when a unit is outside the table
+     */
+    public NormalizedString mapUnits(char[] table) {
+        char[] out = normalized.toCharArray();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] >= table.length) {
+                throw new IllegalArgumentException("unit " + (int) out[i] + " at " + i + " is outside the table");
+            }
+            out[i] = table[out[i]];
+        }
+        normalized = new String(out);
+        return this;
+    }
+
     private NormalizedString mapWithTransform(IntUnaryOperator map) {
         CharChanges out = new CharChanges(normalized.length());
         for (int j = 0; j < normalized.length(); ) {

@@ -57,27 +57,37 @@ public final class PreTokenizedString {
      * empty pieces are dropped, as HF's {@code PreTokenizedString::split}.
      */
     public void split(Function<NormalizedString, List<NormalizedString>> splitter) {
-        splitWithTokens(n -> {
-            List<NormalizedString> parts = splitter.apply(n);
-            List<Split> out = new ArrayList<>(parts.size());
-            for (NormalizedString p : parts) {
-                out.add(new Split(p));
+        List<Split> next = new ArrayList<>(splits.size() * 4);
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
+            if (s.tokens != null) {
+                next.add(s);
+                continue;
             }
-            return out;
-        });
+            List<NormalizedString> parts = splitter.apply(s.normalized);
+            for (int k = 0; k < parts.size(); k++) {
+                NormalizedString p = parts.get(k);
+                if (!p.isEmpty()) {
+                    next.add(new Split(p));
+                }
+            }
+        }
+        splits = next;
     }
 
     /** Like {@link #split} for a splitter that may produce already-tokenized pieces. */
     public void splitWithTokens(Function<NormalizedString, List<Split>> splitter) {
         List<Split> next = new ArrayList<>(splits.size() * 2);
-        for (Split s : splits) {
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
             if (s.tokens != null) {
                 next.add(s);
                 continue;
             }
-            for (Split p : splitter.apply(s.normalized)) {
-                if (!p.normalized.isEmpty()) {
-                    next.add(p);
+            List<Split> parts = splitter.apply(s.normalized);
+            for (int k = 0; k < parts.size(); k++) {
+                if (!parts.get(k).normalized.isEmpty()) {
+                    next.add(parts.get(k));
                 }
             }
         }
@@ -86,7 +96,8 @@ public final class PreTokenizedString {
 
     /** Normalizes every piece that has no tokens yet, in place. */
     public void normalize(Consumer<NormalizedString> normalizer) {
-        for (Split s : splits) {
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
             if (s.tokens == null) {
                 normalizer.accept(s.normalized);
             }
@@ -95,7 +106,8 @@ public final class PreTokenizedString {
 
     /** Tokenizes every piece that has no tokens yet. */
     public void tokenize(Function<String, List<Token>> model) {
-        for (Split s : splits) {
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
             if (s.tokens == null) {
                 s.tokens = model.apply(s.normalized.get());
             }

@@ -4,7 +4,6 @@ import dev.tongyeok.tokenize.Model;
 import dev.tongyeok.tokenize.Token;
 import dev.tongyeok.tokenize.TokenizerException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,8 @@ public final class Bpe implements Model {
     private final boolean ignoreMerges;
     private final int[] bmpCharId;   // id of the single-character token, -1 if none
     private final int[] byteTokenId; // id of <0xNN>, -1 if none
-    private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    // merged words (tokens are immutable, so a hit costs no allocation), as HF's word cache
+    private final ConcurrentHashMap<String, List<Token>> cache = new ConcurrentHashMap<>();
 
     /**
      * @param vocab token to id
@@ -95,20 +95,22 @@ public final class Bpe implements Model {
                 return List.of(new Token(id, sequence, 0, sequence.length()));
             }
         }
-        int[] word = cache.get(sequence);
-        if (word == null) {
-            word = mergeWord(sequence);
-            if (sequence.length() < CACHE_MAX_WORD && cache.size() < CACHE_CAPACITY) {
-                cache.put(sequence, word);
-            }
+        List<Token> tokens = cache.get(sequence);
+        if (tokens != null) {
+            return tokens;
         }
+        int[] word = mergeWord(sequence);
         int n = word.length / 3;
-        List<Token> out = new ArrayList<>(n);
+        Token[] out = new Token[n];
         for (int i = 0; i < n; i++) {
             int id = word[3 * i];
-            out.add(new Token(id, vocab.token(id), word[3 * i + 1], word[3 * i + 2]));
+            out[i] = new Token(id, vocab.token(id), word[3 * i + 1], word[3 * i + 2]);
         }
-        return out;
+        tokens = List.of(out);
+        if (sequence.length() < CACHE_MAX_WORD && cache.size() < CACHE_CAPACITY) {
+            cache.put(sequence, tokens);
+        }
+        return tokens;
     }
 
     private int charId(String w, int start, int end, boolean first, boolean last) {

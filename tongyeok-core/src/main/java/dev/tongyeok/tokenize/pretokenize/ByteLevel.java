@@ -72,7 +72,7 @@ public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean use
             ascii = t.charAt(i) < 0x80;
         }
         if (ascii) { // one byte per character: a plain mapping, alignments unchanged
-            n.map(c -> BYTE_TO_CHAR[c]);
+            n.mapUnits(BYTE_TO_CHAR);
             return;
         }
         CharChanges out = new CharChanges(t.length() * 2);
