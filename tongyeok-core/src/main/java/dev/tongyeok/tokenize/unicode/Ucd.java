@@ -220,6 +220,9 @@ public final class Ucd {
 
     /** Whether {@code cp} is in the Unicode White_Space property, as Rust's {@code char::is_whitespace}. */
     public static boolean isWhitespace(int cp) {
+        if (cp < 0x80) {
+            return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+        }
         return switch (cp) {
             case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000 -> true;
             default -> cp >= 0x2000 && cp <= 0x200A;
