@@ -246,31 +246,7 @@ public final class NormalizedString {
 
     /** Lowercases each character with its full lowercase mapping, as Rust's {@code char::to_lowercase} (Unicode 17.0). */
     public NormalizedString lowercase() {
-        StringBuilder sb = null;
-        for (int i = 0; i < normalized.length(); ) {
-            int c = normalized.codePointAt(i);
-            int n = Character.charCount(c);
-            int l = Ucd.lowercase17(c);
-            if (c == 0x130 || Character.charCount(l) != n) {
-                return lowercaseWithTransform();
-            }
-            if (l != c) {
-                if (sb == null) {
-                    sb = new StringBuilder(normalized);
-                }
-                if (n == 1) {
-                    sb.setCharAt(i, (char) l);
-                } else {
-                    sb.setCharAt(i, Character.highSurrogate(l));
-                    sb.setCharAt(i + 1, Character.lowSurrogate(l));
-                }
-            }
-            i += n;
-        }
-        if (sb != null) {
-            normalized = sb.toString(); // one character for one, same lengths: alignments unchanged
-        }
-        return this;
+        return normalized.indexOf('\u0130') >= 0 ? lowercaseWithTransform() : map(Ucd::lowercase17);
     }
 
     private NormalizedString lowercaseWithTransform() {
