@@ -125,12 +125,14 @@ final class KnownPatterns {
 
     // ---- pieces shared by the patterns
 
+    private static final String[] CONTRACTIONS = {"s", "t", "re", "ve", "m", "ll", "d"};
+
     /** End of the contraction ('s 't 're 've 'm 'll 'd) at {@code i}, or -1. */
     private static int contraction(String s, int i, boolean ignoreCase) {
         if (i >= s.length() || s.charAt(i) != '\'') {
             return -1;
         }
-        for (String c : new String[] {"s", "t", "re", "ve", "m", "ll", "d"}) {
+        for (String c : CONTRACTIONS) {
             int j = i + 1;
             boolean ok = true;
             for (int k = 0; k < c.length() && ok; k++) {

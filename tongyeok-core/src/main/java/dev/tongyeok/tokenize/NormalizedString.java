@@ -112,19 +112,36 @@ public final class NormalizedString {
      * @return {@code {start, end}} relative to {@link #original()}, or null when out of range
      */
     public int[] toOriginal(int start, int end) {
+        int[] o = new int[2];
+        return toOriginal(start, end, o, 0) ? o : null;
+    }
+
+    /**
+     * Like {@link #toOriginal(int, int)}, writing the range into {@code out[at]} and
+     * {@code out[at + 1]}.
+     *
+     * @return false when the range is out of range (nothing written)
+     */
+    public boolean toOriginal(int start, int end, int[] out, int at) {
         if (start == end) {
-            return new int[] {start, end};
+            out[at] = start;
+            out[at + 1] = end;
+            return true;
         }
         if (start > end) {
-            return null;
+            return false;
         }
         if (normalized.isEmpty() && start == 0 && end == 0) {
-            return new int[] {0, original.length()};
+            out[at] = 0;
+            out[at + 1] = original.length();
+            return true;
         }
         if (end > normalized.length()) {
-            return null;
+            return false;
         }
-        return new int[] {as(start), ae(end - 1)};
+        out[at] = as(start);
+        out[at + 1] = ae(end - 1);
+        return true;
     }
 
     // HF's convert_offsets(Range::Original(0..len_original)): the normalized range the whole
@@ -342,6 +359,50 @@ public final class NormalizedString {
             out[i] = table[out[i]];
         }
         normalized = new String(out);
+        return this;
+    }
+
+    /**
+     * Replaces each code point {@code c} with the non-empty string {@code expand.apply(c)}, all of
+     * whose units take the alignment of {@code c}: the same as {@link #transform} with the first
+     * unit replacing {@code c} and the rest inserted after it, without the bookkeeping.
+     */
+    public NormalizedString expandEach(java.util.function.IntFunction<String> expand) {
+        int n = normalized.length();
+        for (int i = 0; i < n; i++) {
+            if (as(i) == ae(i)) { // zero-width alignments take HF's general path
+                CharChanges out = new CharChanges(n * 2);
+                for (int k = 0; k < n; ) {
+                    int c = normalized.codePointAt(k);
+                    String e = expand.apply(c);
+                    for (int u = 0; u < e.length(); ) {
+                        int x = e.codePointAt(u);
+                        out.add(x, u == 0 ? 0 : 1);
+                        u += Character.charCount(x);
+                    }
+                    k += Character.charCount(c);
+                }
+                transform(out, 0);
+                return this;
+            }
+        }
+        StringBuilder sb = new StringBuilder(n * 2);
+        IntArray ns = new IntArray(n * 2);
+        IntArray ne = new IntArray(n * 2);
+        for (int i = 0; i < n; ) {
+            int c = normalized.codePointAt(i);
+            int a = as(i), b = ae(i);
+            String e = expand.apply(c);
+            sb.append(e);
+            for (int u = 0; u < e.length(); u++) {
+                ns.add(a);
+                ne.add(b);
+            }
+            i += Character.charCount(c);
+        }
+        normalized = sb.toString();
+        alignStart = ns.toArray();
+        alignEnd = ne.toArray();
         return this;
     }
 

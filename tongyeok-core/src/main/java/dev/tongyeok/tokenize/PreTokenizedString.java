@@ -127,19 +127,19 @@ public final class PreTokenizedString {
         for (int w = 0; w < splits.size(); w++) {
             Split s = splits.get(w);
             int shift = s.normalized.originalStart();
-            for (Token t : s.tokens) {
-                int[] o = s.normalized.toOriginal(t.start(), t.end());
+            for (int j = 0; j < s.tokens.size(); j++) {
+                Token t = s.tokens.get(j);
                 ids[k] = t.id();
                 tokens[k] = t.value();
                 types[k] = typeId;
                 words[k] = w;
                 attention[k] = 1;
-                if (o == null) {
+                if (s.normalized.toOriginal(t.start(), t.end(), offsets, 2 * k)) {
+                    offsets[2 * k] += shift;
+                    offsets[2 * k + 1] += shift;
+                } else {
                     offsets[2 * k] = t.start();
                     offsets[2 * k + 1] = t.end();
-                } else {
-                    offsets[2 * k] = shift + o[0];
-                    offsets[2 * k + 1] = shift + o[1];
                 }
                 k++;
             }

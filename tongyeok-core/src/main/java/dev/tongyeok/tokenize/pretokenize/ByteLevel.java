@@ -1,6 +1,5 @@
 package dev.tongyeok.tokenize.pretokenize;
 
-import dev.tongyeok.tokenize.CharChanges;
 import dev.tongyeok.tokenize.Decoder;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.NormalizedString;
@@ -75,27 +74,23 @@ public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean use
             n.mapUnits(BYTE_TO_CHAR);
             return;
         }
-        CharChanges out = new CharChanges(t.length() * 2);
-        for (int i = 0; i < t.length(); ) {
-            int c = t.codePointAt(i);
-            i += Character.charCount(c);
-            if (c < 0x80) {
-                out.add(BYTE_TO_CHAR[c], 0);
-            } else if (c < 0x800) {
-                out.add(BYTE_TO_CHAR[0xC0 | (c >> 6)], 0);
-                out.add(BYTE_TO_CHAR[0x80 | (c & 0x3F)], 1);
-            } else if (c < 0x10000) {
-                out.add(BYTE_TO_CHAR[0xE0 | (c >> 12)], 0);
-                out.add(BYTE_TO_CHAR[0x80 | ((c >> 6) & 0x3F)], 1);
-                out.add(BYTE_TO_CHAR[0x80 | (c & 0x3F)], 1);
-            } else {
-                out.add(BYTE_TO_CHAR[0xF0 | (c >> 18)], 0);
-                out.add(BYTE_TO_CHAR[0x80 | ((c >> 12) & 0x3F)], 1);
-                out.add(BYTE_TO_CHAR[0x80 | ((c >> 6) & 0x3F)], 1);
-                out.add(BYTE_TO_CHAR[0x80 | (c & 0x3F)], 1);
-            }
+        n.expandEach(ByteLevel::bytesOf);
+    }
+
+    // the printable characters of the UTF-8 bytes of `c`
+    private static String bytesOf(int c) {
+        if (c < 0x80) {
+            return String.valueOf(BYTE_TO_CHAR[c]);
         }
-        n.transform(out, 0);
+        if (c < 0x800) {
+            return new String(new char[] {BYTE_TO_CHAR[0xC0 | (c >> 6)], BYTE_TO_CHAR[0x80 | (c & 0x3F)]});
+        }
+        if (c < 0x10000) {
+            return new String(new char[] {BYTE_TO_CHAR[0xE0 | (c >> 12)], BYTE_TO_CHAR[0x80 | ((c >> 6) & 0x3F)],
+                BYTE_TO_CHAR[0x80 | (c & 0x3F)]});
+        }
+        return new String(new char[] {BYTE_TO_CHAR[0xF0 | (c >> 18)], BYTE_TO_CHAR[0x80 | ((c >> 12) & 0x3F)],
+            BYTE_TO_CHAR[0x80 | ((c >> 6) & 0x3F)], BYTE_TO_CHAR[0x80 | (c & 0x3F)]});
     }
 
     @Override
