@@ -48,8 +48,10 @@ public final class Bpe implements Model {
             String endOfWordSuffix, boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
         this.vocab = new Vocab(vocab);
         this.unkToken = unkToken;
-        this.continuingSubwordPrefix = continuingSubwordPrefix;
-        this.endOfWordSuffix = endOfWordSuffix;
+        // an empty prefix or suffix changes nothing (HF formats it in), so it is the same as none
+        this.continuingSubwordPrefix = continuingSubwordPrefix == null || continuingSubwordPrefix.isEmpty()
+                ? null : continuingSubwordPrefix;
+        this.endOfWordSuffix = endOfWordSuffix == null || endOfWordSuffix.isEmpty() ? null : endOfWordSuffix;
         this.fuseUnk = fuseUnk;
         this.byteFallback = byteFallback;
         this.ignoreMerges = ignoreMerges;
