@@ -345,21 +345,23 @@ public final class NormalizedString {
     }
 
     /**
-     * Replaces each UTF-16 unit {@code u} with {@code table[u]}, one unit for one, so alignments
-     * stay; every unit must be below {@code table.length} and map to a character of its own.
+     * If every UTF-16 unit is below {@code limit} (at most {@code table.length}), replaces each unit
+     * {@code u} with {@code table[u]}, one unit for one, so alignments stay.
      *
-     * @throws IllegalArgumentException when a unit is outside the table
+     * @return whether the text was mapped
      */
-    public NormalizedString mapUnits(char[] table) {
-        char[] out = normalized.toCharArray();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] >= table.length) {
-                throw new IllegalArgumentException("unit " + (int) out[i] + " at " + i + " is outside the table");
+    public boolean mapUnitsIfBelow(char[] table, int limit) {
+        int n = normalized.length();
+        char[] out = new char[n];
+        for (int i = 0; i < n; i++) {
+            char u = normalized.charAt(i);
+            if (u >= limit) {
+                return false;
             }
-            out[i] = table[out[i]];
+            out[i] = table[u];
         }
         normalized = new String(out);
-        return this;
+        return true;
     }
 
     /**
@@ -551,9 +553,11 @@ public final class NormalizedString {
         IntArray pieces = new IntArray(m.length); // (start, end, remove)
         switch (behavior) {
             case ISOLATED -> {
+                List<NormalizedString> out = new ArrayList<>(m.length / 3);
                 for (int i = 0; i < m.length; i += 3) {
-                    pieces.add(m[i], m[i + 1], 0);
+                    out.add(slice(m[i], m[i + 1]));
                 }
+                return out;
             }
             case REMOVED -> {
                 for (int i = 0; i < m.length; i += 3) {

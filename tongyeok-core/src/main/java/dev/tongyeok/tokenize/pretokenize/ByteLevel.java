@@ -65,16 +65,9 @@ public record ByteLevel(boolean addPrefixSpace, boolean trimOffsets, boolean use
     }
 
     private static void toBytes(NormalizedString n) {
-        String t = n.get();
-        boolean ascii = true;
-        for (int i = 0; i < t.length() && ascii; i++) {
-            ascii = t.charAt(i) < 0x80;
+        if (!n.mapUnitsIfBelow(BYTE_TO_CHAR, 0x80)) { // ASCII: one byte per character, alignments unchanged
+            n.expandEach(ByteLevel::bytesOf);
         }
-        if (ascii) { // one byte per character: a plain mapping, alignments unchanged
-            n.mapUnits(BYTE_TO_CHAR);
-            return;
-        }
-        n.expandEach(ByteLevel::bytesOf);
     }
 
     // the printable characters of the UTF-8 bytes of `c`
