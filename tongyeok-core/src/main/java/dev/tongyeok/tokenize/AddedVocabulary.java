@@ -84,10 +84,6 @@ final class AddedVocabulary {
         return specialTokens.contains(content);
     }
 
-    List<AddedToken> tokens() {
-        return List.copyOf(idToToken.values());
-    }
-
     Map<Integer, AddedToken> byId() {
         return idToToken;
     }

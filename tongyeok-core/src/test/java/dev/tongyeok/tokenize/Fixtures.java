@@ -49,6 +49,11 @@ public final class Fixtures {
         }
     }
 
+    /** Tokenizer {@code name} with truncation and padding off, as HF's oracle runs it. */
+    public static Tokenizer tokenizer(String name) {
+        return Tokenizer.fromJson(tokenizerJson(name), name).withTruncation(null).withPadding(null);
+    }
+
     private static String resource(String name) throws IOException {
         try (InputStream in = Fixtures.class.getResourceAsStream("/" + name)) {
             if (in == null) {

@@ -361,11 +361,6 @@ public final class Bpe implements Model {
         }
     }
 
-    /** Whether unknown characters become byte tokens. */
-    public boolean byteFallback() {
-        return byteFallback;
-    }
-
     @Override
     public int tokenToId(String token) {
         return vocab.id(token);

@@ -15,7 +15,6 @@ import java.util.Map;
 public final class WordPiece implements Model {
     private final Vocab vocab;
     private final String unkToken;
-    private final String continuingSubwordPrefix;
     private final int maxInputCharsPerWord;
     private final CodePointTrie initial;
     private final CodePointTrie continuing;
@@ -30,7 +29,6 @@ public final class WordPiece implements Model {
             int maxInputCharsPerWord) {
         this.vocab = new Vocab(vocab);
         this.unkToken = unkToken;
-        this.continuingSubwordPrefix = continuingSubwordPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
         Map<String, Integer> rest = new java.util.HashMap<>();
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
@@ -90,11 +88,6 @@ public final class WordPiece implements Model {
             throw new TokenizerException("WordPiece: the unknown token '" + unkToken + "' is not in the vocabulary");
         }
         return new Token(id, unkToken, 0, length);
-    }
-
-    /** The prefix of non-initial pieces. */
-    public String continuingSubwordPrefix() {
-        return continuingSubwordPrefix;
     }
 
     @Override
