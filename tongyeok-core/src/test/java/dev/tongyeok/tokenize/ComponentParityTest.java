@@ -169,7 +169,56 @@ class ComponentParityTest {
         c.put("added tokens in a byte-level BPE", addedTokens(base("qwen3"),
                 "{'content':' the','single_word':false,'lstrip':false,'rstrip':false,'normalized':true,'special':false}",
                 "{'content':'ights','single_word':true,'lstrip':false,'rstrip':true,'normalized':false,'special':false}"));
+        c.put("BPE with continuing-subword prefix and end-of-word suffix, unknown token fused", subwordBpe(true));
+        c.put("BPE with continuing-subword prefix and end-of-word suffix, unknown token not fused", subwordBpe(false));
         return c.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue().toString()));
+    }
+
+    /**
+     * A BPE model in the style of the original subword-nmt BPE: non-initial symbols carry "##",
+     * word-final ones "</w>"; merges over frequent letter pairs, each result added to the
+     * vocabulary as HF derives it (first + second without the prefix).
+     */
+    static ObjectNode subwordBpe(boolean fuseUnk) {
+        ObjectNode vocab = JSON.createObjectNode();
+        ArrayNode merges = JSON.createArrayNode();
+        int[] next = {0};
+        java.util.function.Consumer<String> add = t -> {
+            if (!vocab.has(t)) {
+                vocab.put(t, next[0]++);
+            }
+        };
+        add.accept("[UNK]");
+        for (char x = 'a'; x <= 'z'; x++) {
+            for (String form : new String[] {"%s", "##%s", "%s</w>", "##%s</w>"}) {
+                add.accept(String.format(form, x));
+            }
+        }
+        String[][] pairs = {{"t", "##h"}, {"th", "##e</w>"}, {"##h", "##e"}, {"a", "##n"}, {"an", "##d</w>"},
+            {"i", "##n"}, {"in", "##g</w>"}, {"##i", "##n"}, {"##in", "##g</w>"}, {"##e", "##r"}, {"o", "##f</w>"},
+            {"##o", "##n</w>"}, {"##t", "##i"}, {"##ti", "##on</w>"}, {"r", "##i"}, {"ri", "##g"}, {"rig", "##h"},
+            {"righ", "##t"}, {"s</w>", "##s"}, {"e", "##v"}, {"ev", "##e"}, {"##r", "##y</w>"}, {"eve", "##ry</w>"}};
+        for (String[] p : pairs) {
+            add.accept(p[0]);
+            add.accept(p[1]);
+            add.accept(p[0] + p[1].substring(2));
+            merges.add(p[0] + " " + p[1]);
+        }
+        ObjectNode model = JSON.createObjectNode();
+        model.put("type", "BPE");
+        model.set("vocab", vocab);
+        model.set("merges", merges);
+        model.put("unk_token", "[UNK]");
+        model.put("continuing_subword_prefix", "##");
+        model.put("end_of_word_suffix", "</w>");
+        model.put("fuse_unk", fuseUnk);
+        model.put("byte_fallback", false);
+        ObjectNode r = wordPiece("{'type':'Lowercase'}", "{'type':'Whitespace'}", null,
+                "{'type':'BPEDecoder','suffix':'</w>'}");
+        r.set("model", model);
+        r.set("added_tokens", JSON.createArrayNode());
+        r.putNull("post_processor");
+        return r;
     }
 
     static ObjectNode wordLevelModel() {
