@@ -255,6 +255,10 @@ public final class NormalizedString {
 
     /** Applies a Unicode normalization form, with Unicode 9.0 tables as HF does. */
     public NormalizedString normalize(UnicodeNormalizer.Form form) {
+        if ((form == UnicodeNormalizer.Form.NFD || form == UnicodeNormalizer.Form.NFKD)
+                && UnicodeNormalizer.isDecomposed(normalized, form == UnicodeNormalizer.Form.NFKD)) {
+            return this; // each character would replace itself: nothing changes, alignments included
+        }
         CharChanges out = new CharChanges(normalized.length() + 8);
         UnicodeNormalizer.normalize(normalized, form, out);
         transform(out, 0);

@@ -32,6 +32,31 @@ public final class UnicodeNormalizer {
 
     private UnicodeNormalizer() {}
 
+    /**
+     * Whether decomposing {@code text} (canonically, or with compatibility mappings too) would
+     * change nothing: no character decomposes and combining marks are already in canonical order.
+     */
+    public static boolean isDecomposed(CharSequence text, boolean compatibility) {
+        int lastClass = 0;
+        for (int i = 0; i < text.length(); ) {
+            int c = Character.codePointAt(text, i);
+            i += Character.charCount(c);
+            if (c < 0x80) {
+                lastClass = 0;
+                continue;
+            }
+            if ((c >= S_BASE && c < S_BASE + S_COUNT) || Ucd.decomposition9(c, compatibility) != null) {
+                return false;
+            }
+            int ccc = Ucd.combiningClass9(c);
+            if (ccc != 0 && lastClass > ccc) {
+                return false;
+            }
+            lastClass = ccc;
+        }
+        return true;
+    }
+
     /** Normalizes {@code text} into {@code out} as (code point, change) pairs. */
     public static void normalize(CharSequence text, Form form, CharChanges out) {
         boolean compat = form == Form.NFKD || form == Form.NFKC;
