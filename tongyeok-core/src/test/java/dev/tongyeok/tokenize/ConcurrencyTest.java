@@ -21,7 +21,7 @@ class ConcurrencyTest {
     void sharedTokenizerMatchesHfUnderConcurrentUse() throws Exception {
         for (String name : List.of("all-minilm-l6-v2", "gpt4o")) {
             String json = Fixtures.tokenizerJson(name);
-            Tokenizer shared = Tokenizer.fromJson(json, name).withTruncation(null).withPadding(null);
+            Tokenizer shared = Fixtures.tokenizer(name, json);
             List<String> texts = new ArrayList<>();
             Fixtures.udhr().values().forEach(ps -> texts.addAll(ps.subList(0, Math.min(6, ps.size()))));
             Collections.shuffle(texts, new Random(42));

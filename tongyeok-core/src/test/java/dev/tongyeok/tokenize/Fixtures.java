@@ -49,9 +49,14 @@ public final class Fixtures {
         }
     }
 
-    /** Tokenizer {@code name} with truncation and padding off, as HF's oracle runs it. */
-    public static Tokenizer tokenizer(String name) {
-        return Tokenizer.fromJson(tokenizerJson(name), name).withTruncation(null).withPadding(null);
+    /** The tokenizer of {@code json} with truncation and padding off, as HF's oracle runs it. */
+    public static Tokenizer tokenizer(String name, String json) {
+        return Tokenizer.fromJson(json, name).withTruncation(null).withPadding(null);
+    }
+
+    /** The names of {@link #TOKENIZERS}, for {@code @MethodSource("dev.tongyeok.tokenize.Fixtures#tokenizers")}. */
+    public static List<String> tokenizers() {
+        return TOKENIZERS;
     }
 
     private static String resource(String name) throws IOException {
