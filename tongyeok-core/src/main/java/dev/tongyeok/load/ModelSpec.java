@@ -1,5 +1,9 @@
 package dev.tongyeok.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tongyeok.load.onnx.OnnxWeights;
+import dev.tongyeok.load.safetensors.SafetensorsWeights;
 import dev.tongyeok.tokenize.Tokenizer;
 import dev.tongyeok.tokenize.TokenizerException;
 import java.io.IOException;
@@ -7,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resolves what users write after {@code --model}: a built-in name, a model directory holding
- * {@code tokenizer.json}, or a {@code tokenizer.json} file.
+ * Resolves what users write after {@code --model}: a built-in name, a model directory
+ * ({@code config.json}, {@code tokenizer.json}, and {@code model.safetensors},
+ * {@code model.safetensors.index.json} or {@code model.onnx}), a single {@code .onnx} file with
+ * {@code tokenizer.json} beside it, or a {@code tokenizer.json} file (tokenizing only).
  */
 public final class ModelSpec {
     private ModelSpec() {}
@@ -35,11 +41,124 @@ public final class ModelSpec {
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")) {
             return Tokenizer.fromFile(p);
         }
+        if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
+            return Tokenizer.fromFile(tokenizerBeside(p));
+        }
+        throw new TokenizerException(notFound(spec, "nor a tokenizer.json file"));
+    }
+
+    private static String notFound(String spec, String last) {
         StringBuilder names = new StringBuilder();
         for (BuiltinModel m : BuiltinModel.ALL) {
             names.append(names.isEmpty() ? "" : ", ").append(m.name());
         }
-        throw new TokenizerException("model '" + spec + "' is neither a built-in model (" + names
-                + ") nor a directory with tokenizer.json nor a tokenizer.json file");
+        return "model '" + spec + "' is neither a built-in model (" + names + ") nor a model directory nor an .onnx file "
+                + last;
+    }
+
+    /**
+     * Everything needed to embed with {@code spec}.
+     *
+     * @throws ModelException when the spec names nothing usable or a file is missing or corrupt
+     * @throws TokenizerException when the tokenizer.json is not valid
+     * @throws IOException when a file cannot be read
+     */
+    public static ModelFiles resolve(String spec) throws IOException {
+        var builtin = BuiltinModel.find(spec);
+        if (builtin.isPresent()) {
+            BuiltinModel m = builtin.get();
+            OnnxWeights w = OnnxWeights.read(m.onnxFile());
+            return new ModelFiles(m.name(), m.tokenizer(), w, w.inferBertConfig(), m.pooling(), m.normalize(),
+                    m.maxSeqLength());
+        }
+        Path p = Path.of(spec);
+        if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
+            OnnxWeights w = OnnxWeights.read(p);
+            Path dir = p.toAbsolutePath().getParent();
+            BertConfig cfg = Files.isRegularFile(dir.resolve("config.json")) ? BertConfig.read(dir.resolve("config.json"))
+                    : w.inferBertConfig();
+            return withDefaults(spec, dir, Tokenizer.fromFile(tokenizerBeside(p)), w, cfg);
+        }
+        if (!Files.isDirectory(p)) {
+            throw new ModelException(notFound(spec, "(no such file or directory)"));
+        }
+        Path tok = p.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tok)) {
+            throw new ModelException(spec + ": model directory has no tokenizer.json");
+        }
+        Tokenizer tokenizer = Tokenizer.fromFile(tok);
+        WeightSource w;
+        if (Files.isRegularFile(p.resolve("model.safetensors"))) {
+            w = SafetensorsWeights.read(p.resolve("model.safetensors"));
+        } else if (Files.isRegularFile(p.resolve("model.safetensors.index.json"))) {
+            w = SafetensorsWeights.read(p.resolve("model.safetensors.index.json"));
+        } else if (Files.isRegularFile(p.resolve("model.onnx"))) {
+            w = OnnxWeights.read(p.resolve("model.onnx"));
+        } else if (Files.isRegularFile(p.resolve("onnx/model.onnx"))) {
+            w = OnnxWeights.read(p.resolve("onnx/model.onnx"));
+        } else {
+            throw new ModelException(spec + ": model directory has no model.safetensors, "
+                    + "model.safetensors.index.json or model.onnx");
+        }
+        BertConfig cfg;
+        if (Files.isRegularFile(p.resolve("config.json"))) {
+            cfg = BertConfig.read(p.resolve("config.json"));
+        } else if (w instanceof OnnxWeights o) {
+            cfg = o.inferBertConfig();
+        } else {
+            throw new ModelException(spec + ": model directory has no config.json");
+        }
+        return withDefaults(spec, p, tokenizer, w, cfg);
+    }
+
+    private static Path tokenizerBeside(Path onnx) {
+        Path dir = onnx.toAbsolutePath().getParent();
+        String base = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
+        for (Path t : new Path[] {dir.resolve(base + "-tokenizer.json"), dir.resolve("tokenizer.json"),
+                dir.getParent() == null ? dir.resolve("tokenizer.json") : dir.getParent().resolve("tokenizer.json")}) {
+            if (Files.isRegularFile(t)) {
+                return t;
+            }
+        }
+        throw new ModelException(onnx + ": no tokenizer.json beside it (looked for " + base
+                + "-tokenizer.json and tokenizer.json)");
+    }
+
+    /**
+     * Pooling, normalization and the length limit from the sentence-transformers files when
+     * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json}),
+     * else mean pooling, normalized, limited by {@code max_position_embeddings}.
+     */
+    private static ModelFiles withDefaults(String spec, Path dir, Tokenizer tokenizer, WeightSource w, BertConfig cfg)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String pooling = "mean";
+        boolean normalize = true;
+        int max = cfg.max_position_embeddings();
+        Path modules = dir.resolve("modules.json");
+        if (Files.isRegularFile(modules)) {
+            JsonNode m = json.readTree(modules.toFile());
+            normalize = false;
+            for (JsonNode module : m) {
+                String type = module.path("type").asText("");
+                if (type.endsWith(".Normalize")) {
+                    normalize = true;
+                }
+                if (type.endsWith(".Pooling")) {
+                    Path pc = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
+                    if (Files.isRegularFile(pc)) {
+                        JsonNode c = json.readTree(pc.toFile());
+                        pooling = c.path("pooling_mode_cls_token").asBoolean(false) ? "cls"
+                                : c.path("pooling_mode_lasttoken").asBoolean(false) ? "last" : "mean";
+                    }
+                }
+            }
+        }
+        Path sbert = dir.resolve("sentence_bert_config.json");
+        if (Files.isRegularFile(sbert)) {
+            int m = json.readTree(sbert.toFile()).path("max_seq_length").asInt(max);
+            max = Math.min(max, m);
+        }
+        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max);
     }
 }

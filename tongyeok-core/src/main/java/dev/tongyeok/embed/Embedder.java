@@ -1,0 +1,275 @@
+package dev.tongyeok.embed;
+
+import dev.tongyeok.load.ModelFiles;
+import dev.tongyeok.load.ModelSpec;
+import dev.tongyeok.model.Observer;
+import dev.tongyeok.model.bert.BertModel;
+import dev.tongyeok.model.bert.PackedBatch;
+import dev.tongyeok.tokenize.Encoding;
+import dev.tongyeok.tokenize.Tokenizer;
+import dev.tongyeok.tokenize.Truncation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text in, vectors out: the public facade over a model's tokenizer and encoder.
+ *
+ * <pre>{@code
+ * Embedder e = Embedder.load("all-minilm-l6-v2");
+ * float[] v = e.embed("I love you so much.");          // 384 numbers, L2-normalized
+ * List<Embedding> many = e.embed(texts, EmbedOptions.DEFAULTS);
+ * }</pre>
+ *
+ * <p>Texts are tokenized with the model's own tokenizer (special tokens added, truncated to the
+ * model's limit as HuggingFace truncates, never padded), packed end to end into batches of at
+ * most {@link #TOKEN_BUDGET} tokens, and run through the encoder; a text gets the same vector
+ * alone and inside any batch. An Embedder is immutable and safe to share between threads.
+ */
+public final class Embedder {
+    /** The most tokens one forward pass carries; longer inputs lists are split into several passes. */
+    public static final int TOKEN_BUDGET = 8192;
+
+    private final ModelFiles files;
+    private final BertModel model;
+    private final Tokenizer tokenizer; // no truncation, no padding
+
+    private Embedder(ModelFiles files, BertModel model) {
+        this.files = files;
+        this.model = model;
+        this.tokenizer = files.tokenizer().withTruncation(null).withPadding(null);
+    }
+
+    /**
+     * Loads {@code spec}: a built-in name ({@code all-minilm-l6-v2}, …), a model directory or an {@code .onnx} file.
+     *
+     * @throws dev.tongyeok.load.ModelException when the model cannot be found or its files are not valid
+     * @throws IOException when a file cannot be read
+     */
+    public static Embedder load(String spec) throws IOException {
+        return of(ModelSpec.resolve(spec));
+    }
+
+    /**
+     * Builds the model from already resolved files.
+     *
+     * @throws dev.tongyeok.load.ModelException when a tensor is missing or disagrees with the configuration
+     */
+    public static Embedder of(ModelFiles files) {
+        return new Embedder(files, BertModel.load(files.weights(), files.config()));
+    }
+
+    /** The model's name as given. */
+    public String name() {
+        return files.name();
+    }
+
+    /** The width of the vectors, C. */
+    public int dimensions() {
+        return files.config().hidden_size();
+    }
+
+    /** The files and defaults. */
+    public ModelFiles files() {
+        return files;
+    }
+
+    /** The encoder. */
+    public BertModel model() {
+        return model;
+    }
+
+    /** The model's tokenizer, without truncation or padding. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The default pooling. */
+    public Pooling defaultPooling() {
+        return Pooling.parse(files.pooling());
+    }
+
+    /** The token limit that applies under {@code options}, special tokens included. */
+    public int maxLength(EmbedOptions options) {
+        int max = Math.min(files.maxSeqLength(), files.config().max_position_embeddings());
+        return options.maxLength() > 0 ? Math.min(options.maxLength(), files.config().max_position_embeddings()) : max;
+    }
+
+    /** The sentence vector of one text with the model's defaults. */
+    public float[] embed(String text) {
+        return embed(List.of(text), EmbedOptions.DEFAULTS).get(0).vector();
+    }
+
+    /**
+     * Embeds many texts, in order.
+     *
+     * @throws IllegalArgumentException when {@code options.dimensions()} exceeds the model's width
+     */
+    public List<Embedding> embed(List<String> texts, EmbedOptions options) {
+        if (options.dimensions() > dimensions()) {
+            throw new IllegalArgumentException("dimensions " + options.dimensions() + " exceeds the model's "
+                    + dimensions());
+        }
+        Tokenizer cut = tokenizer.withTruncation(Truncation.of(maxLength(options)));
+        List<Embedding> out = new ArrayList<>(texts.size());
+        int from = 0;
+        while (from < texts.size()) {
+            List<Encoding> encs = new ArrayList<>();
+            int tokens = 0;
+            int to = from;
+            while (to < texts.size()) {
+                Encoding e = cut.encode(options.prompt() + texts.get(to));
+                if (!encs.isEmpty() && tokens + e.length() > TOKEN_BUDGET) {
+                    break;
+                }
+                encs.add(e);
+                tokens += e.length();
+                to++;
+            }
+            float[] hidden = model.forward(pack(encs), Observer.NONE);
+            int row = 0;
+            for (int i = 0; i < encs.size(); i++) {
+                Encoding e = encs.get(i);
+                String input = options.prompt() + texts.get(from + i);
+                out.add(result(e, input, hidden, row, options));
+                row += e.length();
+            }
+            from = to;
+        }
+        return out;
+    }
+
+    private Embedding result(Encoding e, String input, float[] hidden, int row, EmbedOptions options) {
+        int C = dimensions();
+        int T = e.length();
+        int original = T;
+        int kept = input.length();
+        if (!e.overflowing().isEmpty()) {
+            original = tokenizer.countTokens(input);
+            kept = 0;
+            for (int t = 0; t < T; t++) {
+                if (e.specialTokensMask()[t] == 0) {
+                    kept = Math.max(kept, e.end(t));
+                }
+            }
+        }
+        Pooling pooling = options.pooling() != null ? options.pooling() : defaultPooling();
+        boolean normalize = options.normalize() != null ? options.normalize() : files.normalize();
+        int dims = options.dimensions() > 0 ? options.dimensions() : C;
+        if (pooling == Pooling.NONE) {
+            float[][] rows = new float[T][];
+            for (int t = 0; t < T; t++) {
+                rows[t] = finish(java.util.Arrays.copyOfRange(hidden, (row + t) * C, (row + t) * C + C), dims, normalize);
+            }
+            return new Embedding(e, null, rows, original, kept);
+        }
+        return new Embedding(e, finish(pool(hidden, row, T, C, pooling), dims, normalize), null, original, kept);
+    }
+
+    /**
+     * Pools rows [row, row + T) of a (rows, C) matrix.
+     *
+     * <pre>hidden: (·, C) -> (C)</pre>
+     */
+    static float[] pool(float[] hidden, int row, int T, int C, Pooling pooling) {
+        float[] v = new float[C];
+        switch (pooling) {
+            case CLS -> System.arraycopy(hidden, row * C, v, 0, C);
+            case LAST -> System.arraycopy(hidden, (row + T - 1) * C, v, 0, C);
+            case MEAN -> {
+                for (int t = 0; t < T; t++) {
+                    for (int c = 0; c < C; c++) {
+                        v[c] += hidden[(row + t) * C + c];
+                    }
+                }
+                for (int c = 0; c < C; c++) {
+                    v[c] /= T;
+                }
+            }
+            case NONE -> throw new IllegalArgumentException("pooling none gives no single vector");
+        }
+        return v;
+    }
+
+    // Matryoshka: keep the first dims, then L2-normalize (as sentence-transformers' truncate_dim + Normalize).
+    private static float[] finish(float[] v, int dims, boolean normalize) {
+        float[] out = dims == v.length ? v : java.util.Arrays.copyOf(v, dims);
+        if (normalize) {
+            double sq = 0;
+            for (float x : out) {
+                sq += (double) x * x;
+            }
+            double norm = Math.max(Math.sqrt(sq), 1e-12);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) (out[i] / norm);
+            }
+        }
+        return out;
+    }
+
+    private static PackedBatch pack(List<Encoding> encs) {
+        int[][] ids = new int[encs.size()][];
+        int[][] types = new int[encs.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = encs.get(i).ids();
+            types[i] = encs.get(i).typeIds();
+        }
+        return PackedBatch.of(ids, types);
+    }
+
+    /**
+     * Runs one text and keeps every intermediate matrix: the static embedding rows, each layer's
+     * hidden state, each layer's and head's attention.
+     */
+    public Inspection inspect(String text, EmbedOptions options) {
+        Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(options.prompt() + text);
+        int T = e.length();
+        int L = files.config().num_hidden_layers();
+        int H = files.config().num_attention_heads();
+        int C = dimensions();
+        float[][] statics = new float[T][];
+        for (int t = 0; t < T; t++) {
+            statics[t] = model.wordVector(e.id(t));
+        }
+        List<float[][]> hidden = new ArrayList<>();
+        float[][][][] attention = new float[L][H][][];
+        Observer obs = new Observer() {
+            @Override
+            public boolean wantsAttention() {
+                return true;
+            }
+
+            @Override
+            public boolean wantsHiddenStates() {
+                return true;
+            }
+
+            @Override
+            public void hiddenState(int layer, float[] x, int rows, int width) {
+                float[][] m = new float[rows][];
+                for (int t = 0; t < rows; t++) {
+                    m[t] = java.util.Arrays.copyOfRange(x, t * width, t * width + width);
+                }
+                hidden.add(m);
+            }
+
+            @Override
+            public void attention(int layer, int sequence, int head, float[] probs, int Ts) {
+                float[][] m = new float[Ts][];
+                for (int i = 0; i < Ts; i++) {
+                    m[i] = java.util.Arrays.copyOfRange(probs, i * Ts, i * Ts + Ts);
+                }
+                attention[layer][head] = m;
+            }
+        };
+        float[] last = model.forward(pack(List.of(e)), obs);
+        Pooling pooling = options.pooling() != null ? options.pooling() : defaultPooling();
+        float[] vector = null;
+        if (pooling != Pooling.NONE) {
+            boolean normalize = options.normalize() != null ? options.normalize() : files.normalize();
+            vector = finish(pool(last, 0, T, C, pooling), options.dimensions() > 0 ? options.dimensions() : C,
+                    normalize);
+        }
+        return new Inspection(e, statics, List.copyOf(hidden), attention, vector);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tongyeok.load;
+
+import dev.tongyeok.tokenize.Tokenizer;
+
+/**
+ * Everything needed to run a model: its tokenizer, weights, configuration and the
+ * sentence-transformers defaults for turning token vectors into one sentence vector.
+ *
+ * @param name what the user called it (a built-in name or a path)
+ * @param tokenizer the tokenizer as its tokenizer.json describes it
+ * @param weights the tensors
+ * @param config the architecture's sizes
+ * @param pooling the default pooling: {@code mean}, {@code cls} or {@code last}
+ * @param normalize whether sentence vectors are L2-normalized by default
+ * @param maxSeqLength the longest input in tokens, special tokens included
+ */
+public record ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, BertConfig config, String pooling,
+        boolean normalize, int maxSeqLength) {}

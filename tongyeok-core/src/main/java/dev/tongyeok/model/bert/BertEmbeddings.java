@@ -1,0 +1,54 @@
+package dev.tongyeok.model.bert;
+
+import dev.tongyeok.load.BertConfig;
+import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.layer.Embedding;
+import dev.tongyeok.model.layer.LayerNorm;
+import dev.tongyeok.tensor.ops.TensorOps;
+
+/**
+ * HF transformers' {@code BertEmbeddings}: word + token type + position embeddings (added in
+ * that order, as the exported graphs do), then LayerNorm. Dropout is inactive at inference.
+ */
+public final class BertEmbeddings {
+    final Embedding word_embeddings;
+    final Embedding position_embeddings;
+    final Embedding token_type_embeddings; // null when the model has none
+    final LayerNorm LayerNorm;
+    private final int C;
+
+    BertEmbeddings(WeightSource w, BertConfig cfg) {
+        C = cfg.hidden_size();
+        word_embeddings = Embedding.load(w, "embeddings.word_embeddings.weight", cfg.vocab_size(), C);
+        position_embeddings = Embedding.load(w, "embeddings.position_embeddings.weight",
+                cfg.max_position_embeddings(), C);
+        token_type_embeddings = cfg.type_vocab_size() == 0 ? null
+                : Embedding.load(w, "embeddings.token_type_embeddings.weight", cfg.type_vocab_size(), C);
+        LayerNorm = dev.tongyeok.model.layer.LayerNorm.load(w, "embeddings.LayerNorm", C, cfg.layer_norm_eps());
+    }
+
+    /**
+     * <pre>batch: T rows -> x: (T, C)</pre>
+     */
+    float[] forward(TensorOps ops, PackedBatch batch) {
+        int T = batch.tokens();
+        float[] x = new float[T * C];
+        float[] scratch = new float[C];
+        for (int t = 0; t < T; t++) {
+            word_embeddings.lookup(batch.ids()[t], x, t * C);
+            if (token_type_embeddings != null) {
+                token_type_embeddings.add(batch.typeIds()[t], x, t * C, scratch);
+            }
+            position_embeddings.add(batch.positions()[t], x, t * C, scratch);
+        }
+        LayerNorm.forward(ops, x, T);
+        return x;
+    }
+
+    /** Row {@code id} of the token embedding table, the token's static vector. */
+    public float[] wordVector(int id) {
+        float[] v = new float[C];
+        word_embeddings.lookup(id, v, 0);
+        return v;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tongyeok.model.bert;
+
+import dev.tongyeok.load.BertConfig;
+import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.Observer;
+import dev.tongyeok.model.layer.LayerNorm;
+import dev.tongyeok.model.layer.Linear;
+import dev.tongyeok.tensor.ops.Ops;
+import dev.tongyeok.tensor.ops.TensorOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * HF transformers' {@code BertLayer} (post-norm): self attention softmax(QKᵀ/√D)·V per head,
+ * {@code attention.output.dense} plus the residual, LayerNorm; then
+ * {@code intermediate.dense} + GELU, {@code output.dense} plus the residual, LayerNorm.
+ * Attention runs sequence by sequence over a packed batch, so there is nothing to mask.
+ */
+public final class BertLayer {
+    private static final long PARALLEL_MIN_WORK = 1L << 16;
+
+    final Linear query;
+    final Linear key;
+    final Linear value;
+    final Linear attention_output_dense;
+    final LayerNorm attention_output_LayerNorm;
+    final Linear intermediate_dense;
+    final Linear output_dense;
+    final LayerNorm output_LayerNorm;
+    private final int C;
+    private final int H;
+    private final int D;
+    private final int I;
+    private final String act;
+
+    BertLayer(WeightSource w, BertConfig cfg, int index) {
+        String p = "encoder.layer." + index + ".";
+        C = cfg.hidden_size();
+        H = cfg.num_attention_heads();
+        D = cfg.headSize();
+        I = cfg.intermediate_size();
+        act = cfg.hidden_act();
+        query = Linear.load(w, p + "attention.self.query", C, C);
+        key = Linear.load(w, p + "attention.self.key", C, C);
+        value = Linear.load(w, p + "attention.self.value", C, C);
+        attention_output_dense = Linear.load(w, p + "attention.output.dense", C, C);
+        attention_output_LayerNorm = LayerNorm.load(w, p + "attention.output.LayerNorm", C, cfg.layer_norm_eps());
+        intermediate_dense = Linear.load(w, p + "intermediate.dense", C, I);
+        output_dense = Linear.load(w, p + "output.dense", I, C);
+        output_LayerNorm = LayerNorm.load(w, p + "output.LayerNorm", C, cfg.layer_norm_eps());
+    }
+
+    /**
+     * <pre>x: (T, C) -> (T, C)</pre>
+     */
+    float[] forward(TensorOps ops, float[] x, PackedBatch batch, int layer, Observer observer) {
+        int T = batch.tokens();
+        int[] starts = batch.seqStarts();
+        float[] q = new float[T * C];
+        float[] k = new float[T * C];
+        float[] v = new float[T * C];
+        query.forward(ops, x, T, starts, q);
+        key.forward(ops, x, T, starts, k);
+        value.forward(ops, x, T, starts, v);
+        float[] ctx = new float[T * C];
+        attention(ops, q, k, v, ctx, batch, layer, observer);
+
+        float[] h = new float[T * C];
+        attention_output_dense.forward(ops, ctx, T, starts, h);
+        ops.add(h, 0, x, 0, T * C);
+        attention_output_LayerNorm.forward(ops, h, T);
+
+        float[] inter = new float[T * I];
+        intermediate_dense.forward(ops, h, T, starts, inter);
+        switch (act) {
+            case "gelu" -> ops.gelu(inter, 0, T * I);
+            case "relu" -> {
+                for (int i = 0; i < inter.length; i++) {
+                    inter[i] = Math.max(0, inter[i]);
+                }
+            }
+            default -> ops.geluTanh(inter, 0, T * I);
+        }
+        float[] out = new float[T * C];
+        output_dense.forward(ops, inter, T, starts, out);
+        ops.add(out, 0, h, 0, T * C);
+        output_LayerNorm.forward(ops, out, T);
+        return out;
+    }
+
+    // ctx[i, h] = Σ_j softmax_j(q[i, h]·k[j, h] / √D) · v[j, h], for each sequence and head.
+    private void attention(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, PackedBatch batch, int layer,
+            Observer observer) {
+        int S = batch.sequences();
+        int[] starts = batch.seqStarts();
+        long work = 0;
+        for (int s = 0; s < S; s++) {
+            long n = starts[s + 1] - starts[s];
+            work += n * n * C;
+        }
+        boolean observe = observer.wantsAttention();
+        if (work < PARALLEL_MIN_WORK || observe || ForkJoinPool.getCommonPoolParallelism() < 1) {
+            for (int s = 0; s < S; s++) {
+                for (int hd = 0; hd < H; hd++) {
+                    head(ops, q, k, v, ctx, starts[s], starts[s + 1], hd, layer, s, observer);
+                }
+            }
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int s = 0; s < S; s++) {
+            int s0 = starts[s];
+            int s1 = starts[s + 1];
+            tasks.add(ForkJoinPool.commonPool().submit(() -> {
+                for (int hd = 0; hd < H; hd++) {
+                    head(ops, q, k, v, ctx, s0, s1, hd, layer, -1, Observer.NONE);
+                }
+            }));
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
+    }
+
+    private void head(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, int s0, int s1, int hd, int layer,
+            int seq, Observer observer) {
+        int Ts = s1 - s0;
+        float sqrtD = (float) Math.sqrt(D);
+        float[] row = new float[Ts];
+        float[] probs = observer.wantsAttention() ? new float[Ts * Ts] : null;
+        int off = hd * D;
+        for (int i = 0; i < Ts; i++) {
+            int qi = (s0 + i) * C + off;
+            for (int j = 0; j < Ts; j++) {
+                row[j] = ops.dot(q, qi, k, (s0 + j) * C + off, D) / sqrtD;
+            }
+            ops.softmax(row, 0, Ts);
+            if (probs != null) {
+                System.arraycopy(row, 0, probs, i * Ts, Ts);
+            }
+            for (int j = 0; j < Ts; j++) {
+                ops.axpy(row[j], v, (s0 + j) * C + off, ctx, qi, D);
+            }
+        }
+        if (probs != null) {
+            observer.attention(layer, seq, hd, probs, Ts);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tongyeok.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A named, typed, shaped view over memory (usually a memory-mapped weight file). Row-major,
+ * little-endian, no copy: reading an element reads the file.
+ *
+ * @param name the tensor's name in its file
+ * @param type how elements are stored
+ * @param shape dimensions, outermost first
+ * @param data exactly {@code elementCount() * type.bytes()} bytes
+ */
+public record Tensor(String name, DType type, long[] shape, MemorySegment data) {
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * @throws IllegalArgumentException when {@code data} does not hold exactly the elements the shape asks for
+     */
+    public Tensor {
+        shape = shape.clone();
+        long need = elementCount(shape) * type.bytes();
+        if (data.byteSize() != need) {
+            throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of "
+                    + type + " needs " + need + " bytes, found " + data.byteSize());
+        }
+    }
+
+    /** The product of {@code shape}. */
+    public static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** The number of elements. */
+    public long elementCount() {
+        return elementCount(shape);
+    }
+
+    /** The number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Dimension {@code i}. */
+    public long dim(int i) {
+        return shape[i];
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** The element at flat index {@code i}, converted to float (integers as their value). */
+    public float getFloat(long i) {
+        return switch (type) {
+            case F32 -> data.getAtIndex(F32, i);
+            case F16 -> Float.float16ToFloat(data.getAtIndex(I16, i));
+            case BF16 -> Float.intBitsToFloat((data.getAtIndex(I16, i) & 0xffff) << 16);
+            case I8 -> data.get(ValueLayout.JAVA_BYTE, i);
+            case U8 -> data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            case I32 -> data.getAtIndex(I32, i);
+            case I64 -> data.getAtIndex(I64, i);
+            case F64 -> (float) data.getAtIndex(F64, i);
+        };
+    }
+
+    /** The element at flat index {@code i} as a long; only for integer types. */
+    public long getLong(long i) {
+        return switch (type) {
+            case I8 -> data.get(ValueLayout.JAVA_BYTE, i);
+            case U8 -> data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            case I32 -> data.getAtIndex(I32, i);
+            case I64 -> data.getAtIndex(I64, i);
+            default -> throw new IllegalStateException("tensor " + name + " holds " + type + ", not integers");
+        };
+    }
+
+    /** All elements converted to F32, in a new heap array (for small tensors: biases, norms, scales). */
+    public float[] toFloatArray() {
+        long n = elementCount();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("tensor " + name + " has " + n + " elements, too many for one array");
+        }
+        float[] out = new float[(int) n];
+        if (type == DType.F32) {
+            MemorySegment.copy(data, F32, 0, out, 0, out.length);
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = getFloat(i);
+            }
+        }
+        return out;
+    }
+
+    /** This tensor with another name. */
+    public Tensor withName(String newName) {
+        return new Tensor(newName, type, shape, data);
+    }
+
+    /** This tensor's bytes under another shape with the same element count. */
+    public Tensor reshape(long... newShape) {
+        return new Tensor(name, type, newShape, data);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + Arrays.toString(shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tensor t && t.name.equals(name) && t.type == type && Arrays.equals(t.shape, shape)
+                && t.data.equals(data);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+}

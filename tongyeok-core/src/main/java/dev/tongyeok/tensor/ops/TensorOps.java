@@ -1,0 +1,52 @@
+package dev.tongyeok.tensor.ops;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The compute kernels, F32 throughout. Two implementations: {@link VectorOps} (the Vector API)
+ * and {@link ScalarOps}, its plain-Java reference twin. {@link Ops#get()} picks one at start.
+ *
+ * <p>Legend: T rows (tokens), C input width, OC output width. Matrices are row-major
+ * {@code float[]}; a weight matrix is a little-endian F32 {@link MemorySegment} laid out (C, OC),
+ * the way ONNX's {@code MatMul} stores it.
+ *
+ * <p>Implementations hold no state and are safe to share between threads.
+ */
+public interface TensorOps {
+    /**
+     * A matrix product over a range of output columns: for every row t and column o in
+     * [o0, o1), {@code out[t*OC + o] = (Σ_c x[t*C + c] · w[c, o]) + bias[o]}. The sum runs over
+     * c in increasing order with fused multiply-adds, in every implementation, so results are
+     * bitwise identical between them and do not depend on T.
+     *
+     * <pre>x: (T, C), w: (C, OC), bias: (OC) or null -> out: (T, OC)</pre>
+     */
+    void matmul(float[] x, int T, int C, MemorySegment w, int OC, float[] bias, float[] out, int o0, int o1);
+
+    /** {@code Σ a[aOff + i] · b[bOff + i]} for i in [0, n). */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code y[yOff + i] += alpha · x[xOff + i]} for i in [0, n). */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code dst[dOff + i] += src[sOff + i]} for i in [0, n) (residual connections). */
+    void add(float[] dst, int dOff, float[] src, int sOff, int n);
+
+    /** Softmax in place over {@code x[off, off + n)}: exp(x − max) / Σ exp(x − max). */
+    void softmax(float[] x, int off, int n);
+
+    /**
+     * LayerNorm in place over one row {@code x[off, off + n)}: (x − mean) / √(var + eps) · gamma + beta,
+     * with the biased variance, as {@code torch.nn.LayerNorm}.
+     */
+    void layerNorm(float[] x, int off, int n, float[] gamma, float[] beta, float eps);
+
+    /** GELU in place, exact form: x · ½(1 + erf(x / √2)) ({@code torch.nn.functional.gelu}). */
+    void gelu(float[] x, int off, int n);
+
+    /** GELU in place, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    void geluTanh(float[] x, int off, int n);
+
+    /** A name for reports: {@code vector (512 bit)} or {@code scalar}. */
+    String name();
+}

@@ -1,0 +1,111 @@
+package dev.tongyeok.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.tokenize.Encoding;
+import dev.tongyeok.tokenize.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every built-in model against ONNX Runtime running the same .onnx file, on UDHR paragraphs in
+ * many scripts and on Brown corpus sentences. Token ids come from our tokenizer (its parity with
+ * HF is tested elsewhere); both engines see the same ids.
+ */
+class ModelParityTest {
+    /** fp32: rounding differences of two float engines summed over 6–12 layers stay far below this. */
+    static final double MAX_ABS_HIDDEN = 1e-3;
+    /** fp32 pooled vectors. */
+    static final double MIN_COSINE = 0.9999;
+    /** int8 models: both engines quantize activations the same way, but a rounding tie can flip one step. */
+    static final double MIN_COSINE_QUANTIZED = 0.999;
+
+    static List<String> models() {
+        return BuiltinModel.ALL.stream().map(BuiltinModel::name).toList();
+    }
+
+    static List<String> texts() {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, List<String>> e : Fixtures.udhr().entrySet()) {
+            // Every 8th language, its third paragraph (the preamble's first lines are often headings).
+            if (i++ % 8 == 0) {
+                List<String> ps = e.getValue();
+                out.add(ps.get(Math.min(2, ps.size() - 1)));
+            }
+        }
+        out.addAll(Fixtures.brown(60));
+        out.add("I love you so much.");
+        out.add("안녕하세요, こんにちは, Hello, 你好, @#%^&*()");
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void matchesOnnxRuntime(String name) throws Exception {
+        BuiltinModel builtin = BuiltinModel.find(name).orElseThrow();
+        Embedder embedder = Embedder.load(name);
+        boolean quantized = name.endsWith("-q");
+        List<String> texts = texts();
+        double worstCos = 1;
+        double worstAbs = 0;
+        String worstText = "";
+        try (OrtOracle ort = new OrtOracle(builtin.onnxFile())) {
+            List<Embedding> ours = embedder.embed(texts, EmbedOptions.DEFAULTS.withPooling(Pooling.NONE)
+                    .withNormalize(false));
+            for (int i = 0; i < texts.size(); i++) {
+                Encoding e = ours.get(i).encoding();
+                float[][] ref = ort.hidden(e.ids(), e.typeIds());
+                float[][] got = ours.get(i).tokenVectors();
+                assertEquals(ref.length, got.length);
+                double abs = 0;
+                for (int t = 0; t < ref.length; t++) {
+                    for (int c = 0; c < ref[t].length; c++) {
+                        abs = Math.max(abs, Math.abs(ref[t][c] - got[t][c]));
+                    }
+                }
+                Pooling p = embedder.defaultPooling();
+                double cos = cosine(pool(ref, p), pool(got, p));
+                if (cos < worstCos) {
+                    worstText = texts.get(i);
+                }
+                worstCos = Math.min(worstCos, cos);
+                worstAbs = Math.max(worstAbs, abs);
+            }
+        }
+        System.out.printf("%s: %d texts, worst cosine %.7f, worst hidden max|Δ| %.2e%n", name, texts.size(), worstCos,
+                worstAbs);
+        if (quantized) {
+            assertTrue(worstCos >= MIN_COSINE_QUANTIZED, name + ": cosine " + worstCos + " on " + worstText);
+        } else {
+            assertTrue(worstCos >= MIN_COSINE, name + ": cosine " + worstCos + " on " + worstText);
+            assertTrue(worstAbs <= MAX_ABS_HIDDEN, name + ": hidden max|Δ| " + worstAbs);
+        }
+    }
+
+    static float[] pool(float[][] rows, Pooling p) {
+        int C = rows[0].length;
+        float[] flat = new float[rows.length * C];
+        for (int t = 0; t < rows.length; t++) {
+            System.arraycopy(rows[t], 0, flat, t * C, C);
+        }
+        return Embedder.pool(flat, 0, rows.length, C, p);
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
