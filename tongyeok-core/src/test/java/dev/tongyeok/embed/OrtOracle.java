@@ -9,14 +9,25 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** ONNX Runtime running an .onnx file: the reference for hidden states. One thread, no graph tricks beyond ORT's defaults. */
+/**
+ * ONNX Runtime running an .onnx file: the reference for hidden states, on one thread.
+ *
+ * <p>{@code graphSemantics} runs with ORT's basic optimizations only (constant folding and
+ * redundant-node removal; bit-identical to no optimization): the graph computed as written.
+ * Without it ORT applies its default (extended) fusions, which for dynamically quantized models
+ * replace {@code DynamicQuantizeLinear → MatMulInteger → Cast → Mul} chains with contrib kernels whose
+ * arithmetic differs from the graph's (onnxruntime issue 32132 describes the same for QDQ models).
+ */
 public final class OrtOracle implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
-    public OrtOracle(Path onnx) throws OrtException {
+    public OrtOracle(Path onnx, boolean graphSemantics) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setIntraOpNumThreads(1);
+        if (graphSemantics) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+        }
         session = env.createSession(onnx.toString(), o);
     }
 

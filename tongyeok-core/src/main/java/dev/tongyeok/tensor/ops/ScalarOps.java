@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  */
 public final class ScalarOps implements TensorOps {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final float SQRT1_2 = (float) (1 / Math.sqrt(2));
+    static final float SQRT2 = (float) Math.sqrt(2);
     static final float SQRT_2_PI = (float) Math.sqrt(2 / Math.PI);
 
     @Override
@@ -63,7 +63,7 @@ public final class ScalarOps implements TensorOps {
         }
         float sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
@@ -82,12 +82,52 @@ public final class ScalarOps implements TensorOps {
         float sq = 0;
         for (int i = 0; i < n; i++) {
             float d = x[off + i] - mean;
-            sq = Math.fma(d, d, sq);
+            sq += d * d;
         }
-        float inv = (float) (1 / Math.sqrt(sq / n + eps));
+        float std = (float) Math.sqrt(sq / n + eps);
         for (int i = 0; i < n; i++) {
-            x[off + i] = Math.fma((x[off + i] - mean) * inv, gamma[i], beta[i]);
+            x[off + i] = (x[off + i] - mean) / std * gamma[i] + beta[i];
         }
+    }
+
+    /** Below this exp underflows to 0 (exp(−87) is near the smallest normal float). */
+    static final float EXP_MIN = -87f;
+    /** Above this exp is clamped (exp(88) is near the largest float). */
+    static final float EXP_MAX = 88f;
+    static final float LOG2E = 1.44269504088896341f;
+    /** 1.5 · 2²³: adding and subtracting it rounds a float to an integer, half to even. */
+    static final float ROUND = 12582912f;
+    /** ln 2 split in two (Cephes): the high part has few bits, so k · LN2_HI is exact. */
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float[] EXP_POLY = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
+
+    /**
+     * e^x in float arithmetic only (fused multiply-adds, exact conversions), so that the vector twin
+     * gives the same bits lane by lane and results do not depend on which JIT tier runs them:
+     * x = k·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its Taylor polynomial of degree 7 (truncation error
+     * below 1e-8 relative), times 2^k built in the exponent bits.
+     */
+    static float exp(float x) {
+        if (x < EXP_MIN) {
+            return 0;
+        }
+        x = Math.min(x, EXP_MAX);
+        float kf = Math.fma(x, LOG2E, ROUND) - ROUND;
+        float r = Math.fma(-kf, LN2_HI, x);
+        r = Math.fma(-kf, LN2_LO, r);
+        float p = EXP_POLY[0];
+        for (int i = 1; i < EXP_POLY.length; i++) {
+            p = Math.fma(p, r, EXP_POLY[i]);
+        }
+        return p * Float.intBitsToFloat(((int) kf + 127) << 23);
+    }
+
+    /** tanh(u) = sign(u) · (1 − e^(−2|u|)) / (1 + e^(−2|u|)), with {@link #exp}. */
+    static float tanh(float u) {
+        float t = exp(-2 * Math.abs(u));
+        float v = (1 - t) / (1 + t);
+        return u < 0 ? -v : v;
     }
 
     @Override
@@ -98,21 +138,24 @@ public final class ScalarOps implements TensorOps {
     }
 
     /**
-     * Exact GELU of one value. erfc by the Chebyshev-fitted form of Numerical Recipes (§6.2,
-     * fractional error below 1.2e-7 everywhere); written as ½x·erfc(−x/√2) so that large negative
-     * inputs keep their relative accuracy instead of cancelling in 1 + erf.
+     * Exact GELU of one value, in the order of operations of the exported graphs (and of
+     * {@code torch.nn.functional.gelu}): x · (erf(x / √2) + 1) · ½. erf comes from erfc by the
+     * Chebyshev-fitted form of Numerical Recipes (§6.2, fractional error below 1.2e-7 everywhere).
+     * Keeping the graph's order matters for int8 models, whose next layer rounds this output to
+     * a quantization step: a different rounding here moves values across step boundaries.
      */
     static float gelu(float x) {
-        float z = Math.abs(x) * SQRT1_2;
-        float ans = erfcPositive(z);
-        return 0.5f * x * (x >= 0 ? 2 - ans : ans);
+        float z = x / SQRT2;
+        float ans = erfcPositive(Math.abs(z));
+        float erf = z >= 0 ? 1 - ans : ans - 1;
+        return x * (erf + 1) * 0.5f;
     }
 
     /** erfc(z) for z ≥ 0. */
     static float erfcPositive(float z) {
         float t = 1 / Math.fma(0.5f, z, 1);
         float p = poly(t);
-        return t * (float) Math.exp(-z * z - 1.26551223f + p);
+        return t * exp(-z * z - 1.26551223f + p);
     }
 
     static float poly(float t) {
@@ -132,8 +175,13 @@ public final class ScalarOps implements TensorOps {
     public void geluTanh(float[] x, int off, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = 0.5f * v * (1 + (float) Math.tanh(SQRT_2_PI * (v + 0.044715f * v * v * v)));
+            x[off + i] = geluTanh(v);
         }
+    }
+
+    static float geluTanh(float v) {
+        float inner = (v * v * v * 0.044715f + v) * SQRT_2_PI;
+        return v * 0.5f * (tanh(inner) + 1);
     }
 
     @Override

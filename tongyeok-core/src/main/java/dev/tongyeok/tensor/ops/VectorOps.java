@@ -3,18 +3,65 @@ package dev.tongyeok.tensor.ops;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernels: a vector body and a scalar tail, each the twin of {@link ScalarOps}.
  * The matrix product keeps ScalarOps' summation order exactly (one fused multiply-add per c,
- * lane by lane), so the two agree bitwise; reductions (dot, softmax's sum, LayerNorm's moments)
- * sum lane-wise and differ from the scalar order by rounding only.
+ * lane by lane), so the two agree bitwise, as do the element-wise kernels (GELU, exp); reductions
+ * (dot, softmax's sum, LayerNorm's moments) sum lane-wise and differ from the scalar order by
+ * rounding only.
+ *
+ * <p>Every kernel uses only operations with one IEEE result (add, mul, fma, div, sqrt, exact
+ * conversions, lane moves): not {@code reduceLanes(ADD)}, whose order the API leaves open, nor
+ * the {@code EXP}/{@code TANH} lanewise operators, whose intrinsics and Java fallbacks round
+ * differently. So a result does not depend on which JIT tier computed it, and a text gets the same
+ * bits alone, in a batch, early or late in a run.
  */
 public final class VectorOps implements TensorOps {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED.withShape(S.vectorShape())
+            .check(int.class);
+    /** Rotations by L/2, L/4, …, 1 lanes: a fixed summation tree. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] TREE = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+
+    static {
+        for (int i = 0, step = L / 2; step >= 1; i++, step /= 2) {
+            TREE[i] = VectorShuffle.iota(S, step, 1, true);
+        }
+    }
+
+    /** The sum of the lanes in a fixed pairwise order. */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> s : TREE) {
+            v = v.add(v.rearrange(s));
+        }
+        return v.lane(0);
+    }
+
+    /** {@link ScalarOps#exp} lane by lane, bit for bit. */
+    static FloatVector exp(FloatVector x) {
+        VectorMask<Float> under = x.lt(ScalarOps.EXP_MIN);
+        x = x.min(ScalarOps.EXP_MAX);
+        FloatVector round = FloatVector.broadcast(S, ScalarOps.ROUND);
+        FloatVector kf = x.fma(FloatVector.broadcast(S, ScalarOps.LOG2E), round).sub(round);
+        FloatVector nk = kf.neg();
+        FloatVector r = nk.fma(FloatVector.broadcast(S, ScalarOps.LN2_HI), x);
+        r = nk.fma(FloatVector.broadcast(S, ScalarOps.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, ScalarOps.EXP_POLY[0]);
+        for (int i = 1; i < ScalarOps.EXP_POLY.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(S, ScalarOps.EXP_POLY[i]));
+        }
+        IntVector k = (IntVector) kf.convertShape(VectorOperators.F2I, SI, 0);
+        FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, under);
+    }
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     @Override
@@ -130,7 +177,7 @@ public final class VectorOps implements TensorOps {
         for (; i + L <= n; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) {
             s = Math.fma(a[aOff + i], b[bOff + i], s);
         }
@@ -175,13 +222,13 @@ public final class VectorOps implements TensorOps {
         FloatVector vsum = FloatVector.zero(S);
         i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(vm).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(vm));
             e.intoArray(x, off + i);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        float sum = sum(vsum);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = ScalarOps.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
@@ -202,7 +249,7 @@ public final class VectorOps implements TensorOps {
         for (; i + L <= n; i += L) {
             vs = vs.add(FloatVector.fromArray(S, x, off + i));
         }
-        float sum = vs.reduceLanes(VectorOperators.ADD);
+        float sum = sum(vs);
         for (; i < n; i++) {
             sum += x[off + i];
         }
@@ -212,22 +259,22 @@ public final class VectorOps implements TensorOps {
         i = 0;
         for (; i + L <= n; i += L) {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(vm);
-            vq = d.fma(d, vq);
+            vq = vq.add(d.mul(d));
         }
-        float sq = vq.reduceLanes(VectorOperators.ADD);
+        float sq = sum(vq);
         for (; i < n; i++) {
             float d = x[off + i] - mean;
-            sq = Math.fma(d, d, sq);
+            sq += d * d;
         }
-        float inv = (float) (1 / Math.sqrt(sq / n + eps));
-        FloatVector vi = FloatVector.broadcast(S, inv);
+        float std = (float) Math.sqrt(sq / n + eps);
+        FloatVector vstd = FloatVector.broadcast(S, std);
         i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector.fromArray(S, x, off + i).sub(vm).mul(vi)
-                    .fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i)).intoArray(x, off + i);
+            FloatVector.fromArray(S, x, off + i).sub(vm).div(vstd).mul(FloatVector.fromArray(S, gamma, i))
+                    .add(FloatVector.fromArray(S, beta, i)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
-            x[off + i] = Math.fma((x[off + i] - mean) * inv, gamma[i], beta[i]);
+            x[off + i] = (x[off + i] - mean) / std * gamma[i] + beta[i];
         }
     }
 
@@ -236,11 +283,11 @@ public final class VectorOps implements TensorOps {
         int i = 0;
         FloatVector half = FloatVector.broadcast(S, 0.5f);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector two = FloatVector.broadcast(S, 2f);
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            FloatVector z = v.abs().mul(ScalarOps.SQRT1_2);
-            FloatVector t = one.div(half.fma(z, one));
+            FloatVector z = v.div(ScalarOps.SQRT2);
+            FloatVector az = z.abs();
+            FloatVector t = one.div(half.fma(az, one));
             FloatVector p = FloatVector.broadcast(S, 0.17087277f);
             p = p.fma(t, FloatVector.broadcast(S, -0.82215223f));
             p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
@@ -251,9 +298,9 @@ public final class VectorOps implements TensorOps {
             p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
             p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
             p = p.mul(t);
-            FloatVector ans = t.mul(z.mul(z).neg().sub(1.26551223f).add(p).lanewise(VectorOperators.EXP));
-            FloatVector f = two.sub(ans).blend(ans, v.lt(0f));
-            half.mul(v).mul(f).intoArray(x, off + i);
+            FloatVector ans = t.mul(exp(az.mul(az).neg().sub(1.26551223f).add(p)));
+            FloatVector erf = one.sub(ans).blend(ans.sub(one), z.lt(0f));
+            v.mul(erf.add(one)).mul(half).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             x[off + i] = ScalarOps.gelu(x[off + i]);
@@ -263,14 +310,17 @@ public final class VectorOps implements TensorOps {
     @Override
     public void geluTanh(float[] x, int off, int n) {
         int i = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
             FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(ScalarOps.SQRT_2_PI);
-            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, off + i);
+            FloatVector t = exp(inner.abs().mul(-2f));
+            FloatVector th = one.sub(t).div(one.add(t));
+            th = th.blend(th.neg(), inner.lt(0f));
+            v.mul(0.5f).mul(th.add(one)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
-            float v = x[off + i];
-            x[off + i] = 0.5f * v * (1 + (float) Math.tanh(ScalarOps.SQRT_2_PI * (v + 0.044715f * v * v * v)));
+            x[off + i] = ScalarOps.geluTanh(x[off + i]);
         }
     }
 

@@ -1,0 +1,117 @@
+package dev.tongyeok.load;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tongyeok.embed.EmbedOptions;
+import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.embed.Embedding;
+import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.load.onnx.OnnxWeights;
+import dev.tongyeok.tokenize.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built-in model's ONNX weights written into safetensors (one file, and two shards with an
+ * index, names prefixed {@code bert.} as task checkpoints store them) give output identical to
+ * the ONNX path: the same numbers reach the same kernels.
+ */
+class SafetensorsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sameWeightsInSafetensorsGiveIdenticalOutput() throws Exception {
+        BuiltinModel m = BuiltinModel.defaultModel();
+        OnnxWeights onnx = OnnxWeights.read(m.onnxFile());
+        BertConfig config = onnx.inferBertConfig();
+        Map<String, SafetensorsWriter.Entry> tensors = SafetensorsWriter.checkpoint(onnx, "");
+        tensors.remove("embeddings.position_ids");
+
+        Path single = tmp.resolve("single");
+        Files.createDirectories(single);
+        SafetensorsWriter.write(single.resolve("model.safetensors"), tensors);
+        writeModelFiles(single, config);
+
+        Path sharded = tmp.resolve("sharded");
+        Files.createDirectories(sharded);
+        Map<String, SafetensorsWriter.Entry> a = new LinkedHashMap<>();
+        Map<String, SafetensorsWriter.Entry> b = new LinkedHashMap<>();
+        StringBuilder index = new StringBuilder("{\"metadata\":{},\"weight_map\":{");
+        int i = 0;
+        for (var e : tensors.entrySet()) {
+            boolean first = i++ < tensors.size() / 2;
+            (first ? a : b).put("bert." + e.getKey(), e.getValue());
+            index.append(i == 1 ? "" : ",").append('"').append("bert.").append(e.getKey()).append("\":\"")
+                    .append(first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+        }
+        index.append("}}");
+        SafetensorsWriter.write(sharded.resolve("model-00001-of-00002.safetensors"), a);
+        SafetensorsWriter.write(sharded.resolve("model-00002-of-00002.safetensors"), b);
+        Files.writeString(sharded.resolve("model.safetensors.index.json"), index);
+        writeModelFiles(sharded, config);
+
+        List<String> texts = new ArrayList<>(Fixtures.brown(20));
+        texts.add("안녕하세요, こんにちは, Hello, 你好, @#%^&*()");
+        EmbedOptions tokens = EmbedOptions.DEFAULTS.withPooling(Pooling.NONE).withNormalize(false);
+        List<Embedding> ref = Embedder.load(m.name()).embed(texts, tokens);
+        for (Path dir : new Path[] {single, sharded}) {
+            Embedder st = Embedder.load(dir.toString());
+            assertEquals("mean", st.files().pooling());
+            assertEquals(256, st.files().maxSeqLength());
+            List<Embedding> got = st.embed(texts, tokens);
+            for (int t = 0; t < texts.size(); t++) {
+                assertArrayEquals(ref.get(t).encoding().ids(), got.get(t).encoding().ids());
+                for (int r = 0; r < ref.get(t).tokenVectors().length; r++) {
+                    assertArrayEquals(ref.get(t).tokenVectors()[r], got.get(t).tokenVectors()[r], dir + " text " + t);
+                }
+            }
+        }
+    }
+
+    private static void writeModelFiles(Path dir, BertConfig config) throws Exception {
+        Files.writeString(dir.resolve("config.json"), config.toJson());
+        Files.writeString(dir.resolve("tokenizer.json"), Fixtures.tokenizerJson("all-minilm-l6-v2"));
+        Files.writeString(dir.resolve("modules.json"), """
+                [{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},
+                 {"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"},
+                 {"idx":2,"name":"2","path":"2_Normalize","type":"sentence_transformers.models.Normalize"}]""");
+        Files.createDirectories(dir.resolve("1_Pooling"));
+        Files.writeString(dir.resolve("1_Pooling/config.json"),
+                "{\"word_embedding_dimension\":384,\"pooling_mode_cls_token\":false,\"pooling_mode_mean_tokens\":true}");
+        Files.writeString(dir.resolve("sentence_bert_config.json"), "{\"max_seq_length\":256,\"do_lower_case\":false}");
+    }
+
+    @Test
+    void configDisagreeingWithTensorsNamesTensorAndExpectation() throws Exception {
+        BuiltinModel m = BuiltinModel.defaultModel();
+        OnnxWeights onnx = OnnxWeights.read(m.onnxFile());
+        BertConfig c = onnx.inferBertConfig();
+        Path dir = tmp.resolve("wrong");
+        Files.createDirectories(dir);
+        Map<String, SafetensorsWriter.Entry> tensors = SafetensorsWriter.checkpoint(onnx, "");
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
+        BertConfig wrong = new BertConfig(c.vocab_size(), c.hidden_size(), c.num_hidden_layers(),
+                c.num_attention_heads(), 1024, c.hidden_act(), c.max_position_embeddings(), c.type_vocab_size(),
+                c.layer_norm_eps());
+        writeModelFiles(dir, wrong);
+        ModelException e = assertThrows(ModelException.class, () -> Embedder.load(dir.toString()));
+        assertEquals("model.safetensors: tensor encoder.layer.0.intermediate.dense.weight has shape [1536, 384], "
+                + "config.json implies [1024, 384]", e.getMessage());
+
+        tensors.remove("encoder.layer.3.output.LayerNorm.bias");
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
+        writeModelFiles(dir, c);
+        e = assertThrows(ModelException.class, () -> Embedder.load(dir.toString()));
+        assertTrue(e.getMessage().contains("encoder.layer.3.output.LayerNorm.bias"), e.getMessage());
+    }
+}

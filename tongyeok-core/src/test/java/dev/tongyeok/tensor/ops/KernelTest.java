@@ -1,0 +1,218 @@
+package dev.tongyeok.tensor.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every Vector API kernel against its scalar twin, over sizes that exercise the vector body and the tail. */
+class KernelTest {
+    static final int[] SIZES = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097};
+    /** Lane-wise sums reorder additions: bound the error by n ulps of the sum of magnitudes. */
+    static final double SUM_REORDER_ULPS = 1;
+    /** Softmax: the same exponentials normalized by a sum taken in another order: ~√n ulps of 1, plus the division. */
+    static double softmaxRel(int n) {
+        return (2 * Math.sqrt(n) + 2) * Math.ulp(1f);
+    }
+
+    final VectorOps vector = new VectorOps();
+    final ScalarOps scalar = new ScalarOps();
+    final Random random = new Random(42);
+
+    @Test
+    void vectorKernelsAreInUse() {
+        assertTrue(VectorOps.L >= 4, "this machine has SIMD; the preferred species has " + VectorOps.L + " lanes");
+        assertEquals(vector.name(), Ops.get().name());
+    }
+
+    float[] randoms(int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (random.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    @Test
+    void matmulIsBitwiseIdentical() {
+        // Both keep one fused multiply-add per c in increasing order: no tolerance.
+        for (int T : new int[] {1, 3, 4, 5, 9}) {
+            for (int C : new int[] {1, 7, 33, 384}) {
+                for (int OC : new int[] {1, 7, 16, 17, 64, 65, 127, 384}) {
+                    float[] x = randoms(T * C, 1);
+                    float[] wArr = randoms(C * OC, 0.1f);
+                    MemorySegment w = Arena.ofAuto().allocate((long) wArr.length * 4);
+                    for (int i = 0; i < wArr.length; i++) {
+                        w.setAtIndex(ScalarOps.F32, i, wArr[i]);
+                    }
+                    float[] bias = OC % 2 == 0 ? randoms(OC, 1) : null;
+                    float[] a = new float[T * OC];
+                    float[] b = new float[T * OC];
+                    vector.matmul(x, T, C, w, OC, bias, a, 0, OC);
+                    scalar.matmul(x, T, C, w, OC, bias, b, 0, OC);
+                    assertArrayEquals(b, a, "T=" + T + " C=" + C + " OC=" + OC);
+                    float[] p = new float[T * OC];
+                    Ops.matmul(vector, x, T, C, w, OC, bias, p);
+                    assertArrayEquals(b, p, "parallel T=" + T + " C=" + C + " OC=" + OC);
+                }
+            }
+        }
+    }
+
+    @Test
+    void parallelMatmulOfLargeProductsIsBitwiseIdentical() {
+        int T = 37;
+        int C = 384;
+        int OC = 1536;
+        float[] x = randoms(T * C, 1);
+        MemorySegment w = Arena.ofAuto().allocate((long) C * OC * 4);
+        for (int i = 0; i < C * OC; i++) {
+            w.setAtIndex(ScalarOps.F32, i, (float) random.nextGaussian() * 0.05f);
+        }
+        float[] a = new float[T * OC];
+        float[] b = new float[T * OC];
+        Ops.matmul(vector, x, T, C, w, OC, null, a);
+        scalar.matmul(x, T, C, w, OC, null, b, 0, OC);
+        assertArrayEquals(b, a);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097})
+    void dot(int n) {
+        float[] a = randoms(n + 3, 1);
+        float[] b = randoms(n + 5, 1);
+        double mag = 0;
+        for (int i = 0; i < n; i++) {
+            mag += Math.abs(a[3 + i] * b[5 + i]);
+        }
+        float v = vector.dot(a, 3, b, 5, n);
+        float s = scalar.dot(a, 3, b, 5, n);
+        assertEquals(s, v, SUM_REORDER_ULPS * n * Math.ulp((float) mag) + 1e-30, "n=" + n);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097})
+    void axpyAndAddAreBitwiseIdentical(int n) {
+        float[] x = randoms(n + 2, 1);
+        float[] y1 = randoms(n + 1, 1);
+        float[] y2 = y1.clone();
+        vector.axpy(0.37f, x, 2, y1, 1, n);
+        scalar.axpy(0.37f, x, 2, y2, 1, n);
+        assertArrayEquals(y2, y1);
+        vector.add(y1, 1, x, 2, n);
+        scalar.add(y2, 1, x, 2, n);
+        assertArrayEquals(y2, y1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097})
+    void softmax(int n) {
+        float[] a = randoms(n + 4, 3);
+        float[] b = a.clone();
+        vector.softmax(a, 4, n);
+        scalar.softmax(b, 4, n);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            assertEquals(b[4 + i], a[4 + i], softmaxRel(n) * b[4 + i] + 1e-12, "n=" + n + " i=" + i);
+            sum += a[4 + i];
+        }
+        assertEquals(1.0, sum, 1e-5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097})
+    void layerNorm(int n) {
+        float[] a = randoms(n + 1, 2);
+        for (int i = 0; i < a.length; i++) {
+            a[i] += 0.5f;
+        }
+        float[] b = a.clone();
+        float[] g = randoms(n, 1);
+        float[] beta = randoms(n, 1);
+        vector.layerNorm(a, 1, n, g, beta, 1e-12f);
+        scalar.layerNorm(b, 1, n, g, beta, 1e-12f);
+        for (int i = 0; i < n; i++) {
+            // mean and variance summed in another order: relative error of the normalized value ~ n ulps.
+            assertEquals(b[1 + i], a[1 + i], 1e-6 * n * (Math.abs(g[i]) * 4 + 1) + 1e-6, "n=" + n + " i=" + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097})
+    void geluIsBitwiseIdentical(int n) {
+        // Element-wise kernels run the same IEEE operations lane by lane: no tolerance.
+        float[] a = randoms(n, 3);
+        a[0] = n > 1 ? -40f : a[0];
+        float[] b = a.clone();
+        float[] c = a.clone();
+        float[] d = a.clone();
+        vector.gelu(a, 0, n);
+        scalar.gelu(b, 0, n);
+        vector.geluTanh(c, 0, n);
+        scalar.geluTanh(d, 0, n);
+        assertArrayEquals(b, a, "gelu n=" + n);
+        assertArrayEquals(d, c, "gelu tanh n=" + n);
+    }
+
+    @Test
+    void expMatchesMathExpAndItsVectorTwinBitwise() {
+        float[] xs = new float[4096];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = -90f + 180f * i / xs.length;
+        }
+        xs[0] = Float.NEGATIVE_INFINITY;
+        float[] v = new float[xs.length];
+        for (int i = 0; i + VectorOps.L <= xs.length; i += VectorOps.L) {
+            VectorOps.exp(jdk.incubator.vector.FloatVector.fromArray(VectorOps.S, xs, i)).intoArray(v, i);
+        }
+        for (int i = 0; i < xs.length; i++) {
+            float s = ScalarOps.exp(xs[i]);
+            assertEquals(Float.floatToIntBits(s), Float.floatToIntBits(v[i]), "x=" + xs[i]);
+            double ref = Math.exp(xs[i]);
+            if (xs[i] < ScalarOps.EXP_MIN) {
+                assertEquals(0f, s);
+            } else if (xs[i] <= ScalarOps.EXP_MAX) {
+                // Degree-7 polynomial plus Horner rounding: within 2 ulps of the correctly rounded value.
+                assertEquals(ref, s, 2 * Math.ulp((float) ref), "x=" + xs[i]);
+            }
+        }
+    }
+
+    @Test
+    void sumOfLanesIsTheSum() {
+        float[] a = new float[VectorOps.L];
+        double ref = 0;
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i + 0.25f;
+            ref += a[i];
+        }
+        assertEquals(ref, VectorOps.sum(jdk.incubator.vector.FloatVector.fromArray(VectorOps.S, a, 0)), 0);
+    }
+
+    @Test
+    void geluMatchesErfInDoublePrecision() {
+        for (double x = -5; x <= 5; x += 1.0 / 128) {
+            double ref = 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+            float got = ScalarOps.gelu((float) x);
+            // Numerical Recipes' erfc has fractional error < 1.2e-7; the rest is float rounding.
+            assertEquals(ref, got, 3e-7 * Math.max(1, Math.abs(x)), "x=" + x);
+        }
+    }
+
+    /** erf by its Taylor series; for |z| <= 3.6 the largest term is ~3e4, so double keeps ~1e-11. */
+    static double erf(double z) {
+        double sum = 0;
+        double term = z;
+        for (int n = 0; n < 200; n++) {
+            sum += term / (2 * n + 1);
+            term *= -z * z / (n + 1);
+        }
+        return 2 / Math.sqrt(Math.PI) * sum;
+    }
+}
