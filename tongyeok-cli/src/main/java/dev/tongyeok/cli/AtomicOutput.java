@@ -2,7 +2,9 @@ package dev.tongyeok.cli;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 final class AtomicOutput implements Closeable {
     private final Path target;
     private final Path temp;
+    private final OutputStream stream;
     private final Writer writer;
     private boolean committed;
 
@@ -26,7 +29,8 @@ final class AtomicOutput implements Closeable {
         if (file == null || file.equals("-")) {
             target = null;
             temp = null;
-            writer = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+            stream = new BufferedOutputStream(System.out, 1 << 16);
+            writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
             return;
         }
         target = Path.of(file).toAbsolutePath();
@@ -35,15 +39,28 @@ final class AtomicOutput implements Closeable {
             throw new InputException(file + ": directory " + dir + " does not exist");
         }
         temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
-        writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8);
+        stream = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+        writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
     }
 
+    /** Text output. */
     Writer writer() {
         return writer;
     }
 
+    /** Binary output (do not mix with {@link #writer()}). */
+    OutputStream stream() {
+        return stream;
+    }
+
+    /** Whether this writes to a file rather than standard output. */
+    boolean isFile() {
+        return target != null;
+    }
+
     void commit() throws IOException {
         writer.flush();
+        stream.flush();
         if (temp != null) {
             writer.close();
             try {
@@ -59,6 +76,7 @@ final class AtomicOutput implements Closeable {
     public void close() throws IOException {
         if (temp == null) {
             writer.flush();
+            stream.flush();
             return;
         }
         if (!committed) {

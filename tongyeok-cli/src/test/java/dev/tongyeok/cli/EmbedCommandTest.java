@@ -1,0 +1,266 @@
+package dev.tongyeok.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tongyeok.embed.OrtOracle;
+import dev.tongyeok.load.BuiltinModel;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tongyeok embed}, {@code attention} and {@code similarity} end to end: vectors against ONNX
+ * Runtime running the same file on HF's token ids, the table's rows against HF's tokens, the .npy
+ * layout by its spec, and bad input.
+ */
+class EmbedCommandTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** fp32 pooled vectors against ORT (see ModelParityTest). */
+    static final double MIN_COSINE = 0.9999;
+    static final List<String> TEXTS = List.of("I love you so much.", "안녕하세요", "こんにちは", "Hello", "你好", "@#%^&*()", "");
+
+    static HuggingFaceTokenizer hf;
+    static OrtOracle ort;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void oracles() throws Exception {
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        String json;
+        try (InputStream in = EmbedCommandTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                Map.of("truncation", "false", "padding", "false"));
+        ort = new OrtOracle(BuiltinModel.defaultModel().onnxFile(), false);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        hf.close();
+        ort.close();
+    }
+
+    /** The reference sentence vector: ORT's last hidden state on HF's ids, mean-pooled and normalized here. */
+    static float[] reference(String text) throws Exception {
+        var e = hf.encode(text, true, false);
+        int[] ids = new int[e.getIds().length];
+        int[] types = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) e.getIds()[i];
+            types[i] = (int) e.getTypeIds()[i];
+        }
+        float[][] h = ort.hidden(ids, types);
+        float[] v = new float[h[0].length];
+        for (float[] row : h) {
+            for (int c = 0; c < v.length; c++) {
+                v[c] += row[c] / h.length;
+            }
+        }
+        double n = 0;
+        for (float x : v) {
+            n += x * x;
+        }
+        for (int c = 0; c < v.length; c++) {
+            v[c] /= (float) Math.sqrt(n);
+        }
+        return v;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        return SimilarityCommand.cosine(a, b);
+    }
+
+    static float[] floats(JsonNode n) {
+        float[] v = new float[n.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) n.get(i).asDouble();
+        }
+        return v;
+    }
+
+    Path jsonl(List<String> texts) throws Exception {
+        Path p = dir.resolve("in.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (String t : texts) {
+            lines.add(JSON.writeValueAsString(Map.of("text", t)));
+        }
+        Files.write(p, lines);
+        return p;
+    }
+
+    @Test
+    void jsonLinesMatchOnnxRuntime() throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Run r = run("embed", "--input", jsonl(TEXTS).toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(TEXTS.size(), lines.size());
+        for (int i = 0; i < TEXTS.size(); i++) {
+            float[] got = floats(JSON.readTree(lines.get(i)).get("embedding"));
+            assertEquals(384, got.length);
+            double cos = cosine(reference(TEXTS.get(i)), got);
+            assertTrue(cos >= MIN_COSINE, TEXTS.get(i) + ": cosine " + cos);
+        }
+    }
+
+    @Test
+    void tokenMatrixAndTableFollowHuggingFaceTokens() throws Exception {
+        Path out = dir.resolve("tokens.jsonl");
+        Run r = run("embed", "--pooling", "none", "--format", "jsonl", "--output", out.toString(), "I love you so much.");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = JSON.readTree(Files.readString(out));
+        var want = hf.encode("I love you so much.", true, false);
+        assertEquals(List.of(want.getTokens()), JSON.convertValue(n.get("tokens"), List.class));
+        assertEquals(want.getTokens().length, n.get("embeddings").size());
+        assertEquals(384, n.get("embeddings").get(0).size());
+
+        Path table = dir.resolve("table.txt");
+        r = run("embed", "--output", table.toString(), "I love you so much.");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(table);
+        assertEquals("\"I love you so much.\" -> 8 tokens × 384 dims (all-minilm-l6-v2, contextual: after layer 6 of 6)",
+                lines.get(0));
+        for (int t = 0; t < 8; t++) {
+            String row = lines.get(2 + t);
+            assertTrue(row.matches("\\s*" + t + "\\s+" + java.util.regex.Pattern.quote(want.getTokens()[t])
+                    + "\\s+\\[[-\\s]\\d\\.\\d{4}(, [-\\s]\\d\\.\\d{4}){3}, …(, [-\\s]\\d\\.\\d{4}){2}\\]"), row);
+        }
+        assertEquals("8 tokens × 384 dims", lines.get(10));
+        assertTrue(lines.get(11).startsWith("sentence vector (mean pooling, L2-normalized): ["), lines.get(11));
+
+        r = run("embed", "--static", "--output", table.toString(), "I love you so much.");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(table).contains("static: rows of the token embedding table"));
+    }
+
+    @Test
+    void npyHoldsTheSameVectorsAsJsonLines() throws Exception {
+        Path npy = dir.resolve("v.npy");
+        Path js = dir.resolve("v.jsonl");
+        Path in = jsonl(TEXTS);
+        assertEquals(0, run("embed", "--input", in.toString(), "--format", "npy", "--output", npy.toString()).code());
+        assertEquals(0, run("embed", "--input", in.toString(), "--output", js.toString()).code());
+        byte[] b = Files.readAllBytes(npy);
+        assertEquals((byte) 0x93, b[0]);
+        assertEquals("NUMPY", new String(b, 1, 5, StandardCharsets.US_ASCII));
+        assertEquals(1, b[6]);
+        int hlen = (b[8] & 0xff) | (b[9] & 0xff) << 8;
+        assertEquals(0, (10 + hlen) % 64, "header padded to 64 bytes");
+        String header = new String(b, 10, hlen, StandardCharsets.US_ASCII);
+        assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (" + TEXTS.size() + ", 384), }"),
+                header);
+        assertTrue(header.endsWith("\n"));
+        ByteBuffer data = ByteBuffer.wrap(b, 10 + hlen, b.length - 10 - hlen).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(TEXTS.size() * 384 * 4, data.remaining());
+        List<String> lines = Files.readAllLines(js);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            float[] want = floats(JSON.readTree(lines.get(i)).get("embedding"));
+            float[] got = new float[384];
+            for (int c = 0; c < 384; c++) {
+                got[c] = data.getFloat();
+            }
+            assertArrayEquals(want, got);
+        }
+    }
+
+    @Test
+    void truncationIsReportedOnStandardError() throws Exception {
+        Path out = dir.resolve("long.jsonl");
+        Run r = run("embed", "--input", jsonl(List.of("short", "word ".repeat(300))).toString(), "--output",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("in.jsonl line 2: 302 tokens, truncated to 256 (all-minilm-l6-v2's limit); "
+                + "the first 1269 characters were embedded"), r.err());
+        assertFalse(r.err().contains("line 1"), r.err());
+    }
+
+    @Test
+    void badInputIsOneLineAndLeavesNoFile() throws Exception {
+        Path out = dir.resolve("never.jsonl");
+        Path in = dir.resolve("bad.jsonl");
+        Files.writeString(in, "{\"text\": \"fine\"}\n{\"txt\": \"no text field\"}\n");
+        Run r = run("embed", "--input", in.toString(), "--output", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("tongyeok: ") && r.err().contains("line 2"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(out), "no half-written output");
+
+        for (String[] args : new String[][] {{"embed", "--layer", "7", "x"}, {"embed", "--pooling", "max", "x"},
+            {"embed", "--format", "csv", "x"}, {"embed"}, {"embed", "--model", "no/such/dir", "x"},
+            {"embed", "--dimensions", "999", "x"}, {"attention", "--head", "13", "x"}, {"similarity", "only one"}}) {
+            r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("tongyeok: "), r.err());
+        }
+    }
+
+    @Test
+    void attentionRowsSumToOne() {
+        Run r = run("attention", "--values", "--layer", "1", "--head", "3", "I love you so much.");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).contains("layer 1 of 6, head 3 of 12"), lines.get(0));
+        var want = hf.encode("I love you so much.", true, false).getTokens();
+        for (int i = 0; i < want.length; i++) {
+            String row = lines.get(3 + i);
+            String[] cells = row.substring(row.indexOf(want[i]) + want[i].length(), row.indexOf("->")).trim().split("\\s+");
+            assertEquals(want.length, cells.length, row);
+            double sum = 0;
+            for (String c : cells) {
+                sum += Double.parseDouble(c);
+            }
+            // Each printed value is rounded to 0.005.
+            assertEquals(1.0, sum, 0.005 * want.length, row);
+        }
+        r = run("attention", "I love you so much.");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("layer 6 of 6, mean of 12 heads"), r.out());
+    }
+
+    @Test
+    void similarityMatchesOnnxRuntime() throws Exception {
+        List<String> texts = List.of("I love you so much.", "I adore you.", "The stock market fell today.");
+        Run r = run("similarity", texts.get(0), texts.get(1), texts.get(2));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        for (int i = 0; i < 3; i++) {
+            String[] cells = lines.get(5 + i).trim().split("\\s+");
+            assertEquals("#" + (i + 1), cells[0]);
+            for (int j = 0; j < 3; j++) {
+                double want = cosine(reference(texts.get(i)), reference(texts.get(j)));
+                assertEquals(want, Double.parseDouble(cells[1 + j]), 0.0002, lines.get(5 + i));
+            }
+        }
+    }
+}
