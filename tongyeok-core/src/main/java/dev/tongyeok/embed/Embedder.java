@@ -28,7 +28,7 @@ import java.util.List;
  */
 public final class Embedder {
     /** The most tokens one forward pass carries; longer inputs lists are split into several passes. */
-    public static final int TOKEN_BUDGET = 8192;
+    public static final int TOKEN_BUDGET = Integer.getInteger("tongyeok.budget", 8192);
 
     private final ModelFiles files;
     private final BertModel model;
@@ -112,6 +112,7 @@ public final class Embedder {
         }
         Tokenizer cut = tokenizer.withTruncation(Truncation.of(maxLength(options)));
         List<Embedding> out = new ArrayList<>(texts.size());
+        BertModel.Workspace ws = new BertModel.Workspace();
         int from = 0;
         while (from < texts.size()) {
             List<Encoding> encs = new ArrayList<>();
@@ -126,7 +127,7 @@ public final class Embedder {
                 tokens += e.length();
                 to++;
             }
-            float[] hidden = model.forward(pack(encs), Observer.NONE);
+            float[] hidden = model.forward(pack(encs), Observer.NONE, ws);
             int row = 0;
             for (int i = 0; i < encs.size(); i++) {
                 Encoding e = encs.get(i);

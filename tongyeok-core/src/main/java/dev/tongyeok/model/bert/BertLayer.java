@@ -53,26 +53,29 @@ public final class BertLayer {
     }
 
     /**
-     * <pre>x: (T, C) -> (T, C)</pre>
+     * Writes the layer's output for input {@code x} into {@code out} (which must not be {@code x}).
+     *
+     * <pre>x: (T, C) -> out: (T, C)</pre>
      */
-    float[] forward(TensorOps ops, float[] x, PackedBatch batch, int layer, Observer observer) {
+    void forward(TensorOps ops, float[] x, float[] out, PackedBatch batch, int layer, Observer observer,
+            BertModel.Workspace ws) {
         int T = batch.tokens();
         int[] starts = batch.seqStarts();
-        float[] q = new float[T * C];
-        float[] k = new float[T * C];
-        float[] v = new float[T * C];
+        float[] q = ws.q;
+        float[] k = ws.k;
+        float[] v = ws.v;
         query.forward(ops, x, T, starts, q);
         key.forward(ops, x, T, starts, k);
         value.forward(ops, x, T, starts, v);
-        float[] ctx = new float[T * C];
+        float[] ctx = ws.ctx;
         attention(ops, q, k, v, ctx, batch, layer, observer);
 
-        float[] h = new float[T * C];
+        float[] h = ws.h;
         attention_output_dense.forward(ops, ctx, T, starts, h);
         ops.add(h, 0, x, 0, T * C);
         attention_output_LayerNorm.forward(ops, h, T);
 
-        float[] inter = new float[T * I];
+        float[] inter = ws.inter;
         intermediate_dense.forward(ops, h, T, starts, inter);
         switch (act) {
             case "gelu" -> ops.gelu(inter, 0, T * I);
@@ -83,11 +86,9 @@ public final class BertLayer {
             }
             default -> ops.geluTanh(inter, 0, T * I);
         }
-        float[] out = new float[T * C];
         output_dense.forward(ops, inter, T, starts, out);
         ops.add(out, 0, h, 0, T * C);
         output_LayerNorm.forward(ops, out, T);
-        return out;
     }
 
     // ctx[i, h] = Σ_j softmax_j(q[i, h]·k[j, h] / √D) · v[j, h], for each sequence and head.
@@ -124,28 +125,30 @@ public final class BertLayer {
         }
     }
 
+    // One head of one sequence: scores = Q_h K_hᵀ / √D, softmax by row, ctx_h = P V_h.
     private void head(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, int s0, int s1, int hd, int layer,
             int seq, Observer observer) {
         int Ts = s1 - s0;
         float sqrtD = (float) Math.sqrt(D);
-        float[] row = new float[Ts];
-        float[] probs = observer.wantsAttention() ? new float[Ts * Ts] : null;
         int off = hd * D;
+        float[] kt = new float[D * Ts]; // K_hᵀ: (D, Ts)
+        for (int j = 0; j < Ts; j++) {
+            int kj = (s0 + j) * C + off;
+            for (int d = 0; d < D; d++) {
+                kt[d * Ts + j] = k[kj + d];
+            }
+        }
+        float[] p = new float[Ts * Ts]; // (Ts, Ts)
+        ops.gemm(q, s0 * C + off, C, kt, 0, Ts, p, 0, Ts, Ts, D, Ts);
+        for (int i = 0; i < Ts * Ts; i++) {
+            p[i] /= sqrtD;
+        }
         for (int i = 0; i < Ts; i++) {
-            int qi = (s0 + i) * C + off;
-            for (int j = 0; j < Ts; j++) {
-                row[j] = ops.dot(q, qi, k, (s0 + j) * C + off, D) / sqrtD;
-            }
-            ops.softmax(row, 0, Ts);
-            if (probs != null) {
-                System.arraycopy(row, 0, probs, i * Ts, Ts);
-            }
-            for (int j = 0; j < Ts; j++) {
-                ops.axpy(row[j], v, (s0 + j) * C + off, ctx, qi, D);
-            }
+            ops.softmax(p, i * Ts, Ts);
         }
-        if (probs != null) {
-            observer.attention(layer, seq, hd, probs, Ts);
+        if (observer.wantsAttention()) {
+            observer.attention(layer, seq, hd, p.clone(), Ts);
         }
+        ops.gemm(p, 0, Ts, v, s0 * C + off, C, ctx, s0 * C + off, C, Ts, Ts, D);
     }
 }

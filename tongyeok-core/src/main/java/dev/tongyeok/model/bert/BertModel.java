@@ -70,6 +70,37 @@ public final class BertModel {
     }
 
     /**
+     * Scratch matrices for forward passes, grown to the largest batch seen: one per caller (it is not
+     * thread-safe), reused across the batches of one call so that large arrays are not allocated,
+     * and collected, layer after layer.
+     *
+     * <pre>q, k, v, ctx, h, y: (T, C); inter: (T, I)</pre>
+     */
+    public static final class Workspace {
+        float[] q = new float[0];
+        float[] k = q;
+        float[] v = q;
+        float[] ctx = q;
+        float[] h = q;
+        float[] y = q;
+        float[] inter = q;
+
+        void ensure(int T, int C, int I) {
+            if (q.length < T * C) {
+                q = new float[T * C];
+                k = new float[T * C];
+                v = new float[T * C];
+                ctx = new float[T * C];
+                h = new float[T * C];
+                y = new float[T * C];
+            }
+            if (inter.length < T * I) {
+                inter = new float[T * I];
+            }
+        }
+    }
+
+    /**
      * The last hidden state of every token of the batch.
      *
      * <pre>batch: T rows -> (T, C)</pre>
@@ -77,17 +108,35 @@ public final class BertModel {
      * @throws IllegalArgumentException when an id, type id or position is outside its table
      */
     public float[] forward(PackedBatch batch, Observer observer) {
+        return forward(batch, observer, new Workspace());
+    }
+
+    /**
+     * As {@link #forward(PackedBatch, Observer)}, with scratch space from {@code ws}. The returned
+     * array is new.
+     */
+    public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
         check(batch);
         int C = config.hidden_size();
         float[] x = embeddings.forward(ops, batch);
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, batch.tokens(), C);
         }
+        ws.ensure(batch.tokens(), C, config.intermediate_size());
+        float[] y = ws.y;
+        float[] first = x;
         for (int l = 0; l < layers.length; l++) {
-            x = layers[l].forward(ops, x, batch, l, observer);
+            layers[l].forward(ops, x, y, batch, l, observer, ws);
+            float[] swap = x;
+            x = y;
+            y = swap;
             if (observer.wantsHiddenStates()) {
                 observer.hiddenState(l + 1, x, batch.tokens(), C);
             }
+        }
+        if (x != first) {
+            // The result sits in the workspace: hand out a copy of exactly T rows.
+            return java.util.Arrays.copyOf(x, batch.tokens() * C);
         }
         return x;
     }

@@ -6,16 +6,13 @@ import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.tensor.DType;
 import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tensor.ops.Ops;
+import dev.tongyeok.tensor.ops.PackedMatrix;
 import dev.tongyeok.tensor.ops.TensorOps;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
- * {@code torch.nn.Linear}: y = x·Wᵀ + b. The kernels want W as (in, out) F32: an ONNX export's
- * F32 weight already is, and is used in place from the mapped file; other layouts and types
- * (a checkpoint's (out, in), F16, BF16) are converted once into off-heap memory.
+ * {@code torch.nn.Linear}: y = x·Wᵀ + b. W is read once from the weight file, whatever its layout
+ * (ONNX's (in, out), a checkpoint's (out, in)) and type (F32, F16, BF16, int8), and packed into
+ * column panels off the heap ({@link PackedMatrix}), the layout the matrix kernels stream.
  *
  * <p>Dynamically quantized weights (onnxruntime's {@code MatMulInteger} after
  * {@code DynamicQuantizeLinear}) are computed the way onnxruntime computes them: the input is
@@ -24,15 +21,13 @@ import java.nio.ByteOrder;
  * is added.
  */
 public final class Linear {
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     private final int in;
     private final int out;
-    private final MemorySegment weight; // (in, out), F32; integers (q − zero point) when quantized
+    private final PackedMatrix weight; // (in, out); integers (q − zero point) when quantized
     private final float[] bias; // (out) or null
     private final float[] columnScale; // (out) when quantized, else null
 
-    private Linear(int in, int out, MemorySegment weight, float[] bias, float[] columnScale) {
+    private Linear(int in, int out, PackedMatrix weight, float[] bias, float[] columnScale) {
         this.in = in;
         this.out = out;
         this.weight = weight;
@@ -48,6 +43,8 @@ public final class Linear {
     public static Linear load(WeightSource source, String prefix, int in, int out) {
         Weight w = source.get(prefix + ".weight", out, in);
         float[] bias = source.find(prefix + ".bias").map(b -> vector(source, b, out)).orElse(null);
+        Tensor t = w.tensor();
+        boolean tr = w.transposed();
         if (w.quantized()) {
             if (!w.quantizedInput()) {
                 throw new ModelException(source.source() + ": tensor " + w.name()
@@ -55,31 +52,15 @@ public final class Linear {
             }
             float[] scale = perColumn(source, w, w.scale(), out, "scale");
             float[] zero = w.zeroPoint() == null ? new float[out] : perColumn(source, w, w.zeroPoint(), out, "zero point");
-            MemorySegment m = Arena.ofAuto().allocate((long) in * out * 4, 64);
-            Tensor t = w.tensor();
-            for (int c = 0; c < in; c++) {
-                for (int o = 0; o < out; o++) {
-                    long at = w.transposed() ? (long) c * out + o : (long) o * in + c;
-                    m.setAtIndex(F32, (long) c * out + o, t.getFloat(at) - zero[o]);
-                }
-            }
+            PackedMatrix m = PackedMatrix.pack(in, out,
+                    (c, o) -> t.getFloat(tr ? (long) c * out + o : (long) o * in + c) - zero[o]);
             return new Linear(in, out, m, bias, scale);
-        }
-        Tensor t = w.tensor();
-        if (t.type() == DType.F32 && w.transposed()) {
-            return new Linear(in, out, t.data(), bias, null);
         }
         if (t.type() != DType.F32 && t.type() != DType.F16 && t.type() != DType.BF16) {
             throw new ModelException(source.source() + ": tensor " + w.name() + " has type " + t.type()
                     + " (expected F32, F16 or BF16)");
         }
-        MemorySegment m = Arena.ofAuto().allocate((long) in * out * 4, 64);
-        for (int o = 0; o < out; o++) {
-            for (int c = 0; c < in; c++) {
-                long at = w.transposed() ? (long) c * out + o : (long) o * in + c;
-                m.setAtIndex(F32, (long) c * out + o, t.getFloat(at));
-            }
-        }
+        PackedMatrix m = PackedMatrix.pack(in, out, (c, o) -> t.getFloat(tr ? (long) c * out + o : (long) o * in + c));
         return new Linear(in, out, m, bias, null);
     }
 
@@ -130,7 +111,7 @@ public final class Linear {
      */
     public void forward(TensorOps ops, float[] x, int T, int[] seqStarts, float[] y) {
         if (columnScale == null) {
-            Ops.matmul(ops, x, T, in, weight, out, bias, y);
+            Ops.matmul(ops, x, T, weight, bias, y);
             return;
         }
         float[] q = new float[T * in];
@@ -138,7 +119,7 @@ public final class Linear {
         for (int s = 0; s + 1 < seqStarts.length; s++) {
             quantize(x, seqStarts[s] * in, seqStarts[s + 1] * in, q, rowScale, seqStarts[s], seqStarts[s + 1]);
         }
-        Ops.matmul(ops, q, T, in, weight, out, null, y);
+        Ops.matmul(ops, q, T, weight, null, y);
         for (int t = 0; t < T; t++) {
             float sa = rowScale[t];
             for (int o = 0; o < out; o++) {

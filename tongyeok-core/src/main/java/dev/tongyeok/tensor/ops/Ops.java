@@ -1,6 +1,5 @@
 package dev.tongyeok.tensor.ops;
 
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.ArrayList;
@@ -40,29 +39,28 @@ public final class Ops {
     }
 
     /**
-     * {@link TensorOps#matmul} over all OC columns, split into column ranges run in parallel on
-     * the common fork-join pool when the product is large enough. Every output element is computed
-     * by the same sequence of operations whatever the split.
+     * {@link TensorOps#matmul} over all columns, the panels split between threads of the common
+     * fork-join pool when the product is large enough. Every output element is computed by the same
+     * sequence of operations whatever the split.
      *
      * <pre>x: (T, C), w: (C, OC), bias: (OC) or null -> out: (T, OC)</pre>
      */
-    public static void matmul(TensorOps ops, float[] x, int T, int C, MemorySegment w, int OC, float[] bias,
-            float[] out) {
+    public static void matmul(TensorOps ops, float[] x, int T, PackedMatrix w, float[] bias, float[] out) {
         int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
-        long work = (long) T * C * OC;
-        if (threads <= 1 || work < PARALLEL_MIN_WORK || OC < 128) {
-            ops.matmul(x, T, C, w, OC, bias, out, 0, OC);
+        int panels = w.panels();
+        long work = (long) T * w.rows() * w.cols();
+        if (threads <= 1 || work < PARALLEL_MIN_WORK || panels < 2) {
+            ops.matmul(x, T, w, bias, out, 0, panels);
             return;
         }
-        // One column range per thread, aligned to 64 so that each range is whole vector blocks.
-        int per = ((OC + threads - 1) / threads + 63) / 64 * 64;
+        int parts = Math.min(threads, panels);
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int o0 = per; o0 < OC; o0 += per) {
-            int a = o0;
-            int b = Math.min(OC, o0 + per);
-            tasks.add(ForkJoinPool.commonPool().submit(() -> ops.matmul(x, T, C, w, OC, bias, out, a, b)));
+        for (int i = 1; i < parts; i++) {
+            int a = panels * i / parts;
+            int b = panels * (i + 1) / parts;
+            tasks.add(ForkJoinPool.commonPool().submit(() -> ops.matmul(x, T, w, bias, out, a, b)));
         }
-        ops.matmul(x, T, C, w, OC, bias, out, 0, Math.min(per, OC));
+        ops.matmul(x, T, w, bias, out, 0, panels / parts);
         for (ForkJoinTask<?> t : tasks) {
             t.join();
         }

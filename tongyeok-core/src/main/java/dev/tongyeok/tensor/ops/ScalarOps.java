@@ -15,19 +15,44 @@ public final class ScalarOps implements TensorOps {
     static final float SQRT_2_PI = (float) Math.sqrt(2 / Math.PI);
 
     @Override
-    public void matmul(float[] x, int T, int C, MemorySegment w, int OC, float[] bias, float[] out, int o0, int o1) {
-        matmulColumns(x, T, C, w, OC, bias, out, o0, o1);
+    public void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1) {
+        int C = w.rows();
+        int OC = w.cols();
+        for (int p = p0; p < p1; p++) {
+            int o0 = p * PackedMatrix.PANEL;
+            int width = Math.min(PackedMatrix.PANEL, OC - o0);
+            columns(x, 0, T, C, w.data(), (long) o0 * C, width, OC, o0, 0, width, bias, out);
+        }
     }
 
-    static void matmulColumns(float[] x, int T, int C, MemorySegment w, int OC, float[] bias, float[] out, int o0,
-            int o1) {
-        for (int t = 0; t < T; t++) {
-            for (int o = o0; o < o1; o++) {
+    /**
+     * Rows [t0, t1) and columns [j0, j1) of one panel starting at float index {@code base} with rows
+     * of {@code width} floats; panel column j is output column o0 + j.
+     */
+    static void columns(float[] x, int t0, int t1, int C, MemorySegment w, long base, int width, int OC, int o0, int j0,
+            int j1, float[] bias, float[] out) {
+        for (int t = t0; t < t1; t++) {
+            for (int j = j0; j < j1; j++) {
                 float acc = 0;
                 for (int c = 0; c < C; c++) {
-                    acc = Math.fma(x[t * C + c], w.getAtIndex(F32, (long) c * OC + o), acc);
+                    acc = Math.fma(x[t * C + c], w.getAtIndex(F32, base + (long) c * width + j), acc);
                 }
-                out[t * OC + o] = bias == null ? acc : acc + bias[o];
+                int o = o0 + j;
+                out[t * OC + o] = acc + (bias == null ? 0f : bias[o]);
+            }
+        }
+    }
+
+    @Override
+    public void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M,
+            int K, int N) {
+        for (int m = 0; m < M; m++) {
+            for (int n = 0; n < N; n++) {
+                float acc = 0;
+                for (int k = 0; k < K; k++) {
+                    acc = Math.fma(a[aOff + m * lda + k], b[bOff + k * ldb + n], acc);
+                }
+                c[cOff + m * ldc + n] = acc;
             }
         }
     }

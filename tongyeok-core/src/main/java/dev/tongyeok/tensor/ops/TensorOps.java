@@ -1,27 +1,34 @@
 package dev.tongyeok.tensor.ops;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * The compute kernels, F32 throughout. Two implementations: {@link VectorOps} (the Vector API)
  * and {@link ScalarOps}, its plain-Java reference twin. {@link Ops#get()} picks one at start.
  *
- * <p>Legend: T rows (tokens), C input width, OC output width. Matrices are row-major
- * {@code float[]}; a weight matrix is a little-endian F32 {@link MemorySegment} laid out (C, OC),
- * the way ONNX's {@code MatMul} stores it.
+ * <p>Legend: T rows (tokens), C input width, OC output width. Activations are row-major
+ * {@code float[]}; a weight matrix is a {@link PackedMatrix} (C, OC) in column panels.
  *
  * <p>Implementations hold no state and are safe to share between threads.
  */
 public interface TensorOps {
     /**
-     * A matrix product over a range of output columns: for every row t and column o in
-     * [o0, o1), {@code out[t*OC + o] = (Σ_c x[t*C + c] · w[c, o]) + bias[o]}. The sum runs over
-     * c in increasing order with fused multiply-adds, in every implementation, so results are
+     * A matrix product over a range of panels of output columns: for every row t and every column o
+     * of panels [p0, p1), {@code out[t*OC + o] = (Σ_c x[t*C + c] · w[c, o]) + bias[o]} (+ 0 without bias). The sum runs
+     * over c in increasing order with fused multiply-adds, in every implementation, so results are
      * bitwise identical between them and do not depend on T.
      *
      * <pre>x: (T, C), w: (C, OC), bias: (OC) or null -> out: (T, OC)</pre>
      */
-    void matmul(float[] x, int T, int C, MemorySegment w, int OC, float[] bias, float[] out, int o0, int o1);
+    void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1);
+
+    /**
+     * A small dense product on heap matrices with explicit strides (attention's QKᵀ and P·V):
+     * {@code c[cOff + m*ldc + n] = Σ_k a[aOff + m*lda + k] · b[bOff + k*ldb + n]}, the sum over k in
+     * increasing order with fused multiply-adds, so all implementations agree bitwise.
+     *
+     * <pre>a: (M, K), b: (K, N) -> c: (M, N)</pre>
+     */
+    void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M, int K,
+            int N);
 
     /** {@code Σ a[aOff + i] · b[bOff + i]} for i in [0, n). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);

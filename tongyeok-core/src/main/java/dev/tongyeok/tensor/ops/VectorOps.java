@@ -64,38 +64,54 @@ public final class VectorOps implements TensorOps {
     }
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** Rows per tile: a tile of x (at most 128 × C floats) stays in L2 while every panel streams past it. */
+    static final int TILE_ROWS = 128;
+
     @Override
-    public void matmul(float[] x, int T, int C, MemorySegment w, int OC, float[] bias, float[] out, int o0, int o1) {
-        int o = o0;
-        for (; o + 4 * L <= o1; o += 4 * L) {
-            int t = 0;
-            for (; t + 4 <= T; t += 4) {
-                block4x4(x, t, C, w, OC, o, bias, out);
+    public void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1) {
+        int C = w.rows();
+        int OC = w.cols();
+        MemorySegment seg = w.data();
+        for (int t0 = 0; t0 < T; t0 += TILE_ROWS) {
+            int t1 = Math.min(T, t0 + TILE_ROWS);
+            for (int p = p0; p < p1; p++) {
+                int o0 = p * PackedMatrix.PANEL;
+                int width = Math.min(PackedMatrix.PANEL, OC - o0);
+                long base = (long) o0 * C * 4;
+                long stride = (long) width * 4;
+                int j = 0;
+                for (; j + 4 * L <= width; j += 4 * L) {
+                    // The last block of rows may be short: it repeats its last row and stores only the real
+                    // ones, so every row goes through the same kernel (one compiled loop, the same bits).
+                    for (int t = t0; t < t1; t += 4) {
+                        block4x4(x, t, Math.min(4, t1 - t), C, seg, base + j * 4L, stride, OC, o0 + j, bias, out);
+                    }
+                }
+                for (; j + L <= width; j += L) {
+                    for (int t = t0; t < t1; t++) {
+                        block1x1(x, t, C, seg, base + j * 4L, stride, OC, o0 + j, bias, out);
+                    }
+                }
+                if (j < width) {
+                    ScalarOps.columns(x, t0, t1, C, seg, base / 4, width, OC, o0, j, width, bias, out);
+                }
             }
-            for (; t < T; t++) {
-                block1x4(x, t, C, w, OC, o, bias, out);
-            }
-        }
-        for (; o + L <= o1; o += L) {
-            for (int t = 0; t < T; t++) {
-                block1x1(x, t, C, w, OC, o, bias, out);
-            }
-        }
-        if (o < o1) {
-            ScalarOps.matmulColumns(x, T, C, w, OC, bias, out, o, o1);
         }
     }
 
-    // 4 rows × 4 vectors of columns: 16 accumulators, per c 4 loads of w and 4 broadcasts of x.
-    private static void block4x4(float[] x, int t, int C, MemorySegment w, int OC, int o, float[] bias, float[] out) {
+    // 4 rows × 4 vectors of columns: 16 accumulators; per c, 4 loads of one contiguous panel row and 4 broadcasts.
+    // rows < 4 repeats row t + rows − 1 and stores only the first rows.
+    private static void block4x4(float[] x, int t, int rows, int C, MemorySegment w, long wp, long stride, int OC,
+            int o, float[] bias, float[] out) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
         FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        int x0 = t * C, x1 = x0 + C, x2 = x1 + C, x3 = x2 + C;
-        long rowBytes = (long) OC * 4;
-        long wp = (long) o * 4;
-        for (int c = 0; c < C; c++, wp += rowBytes) {
+        int x0 = t * C;
+        int x1 = rows > 1 ? x0 + C : x0;
+        int x2 = rows > 2 ? x1 + C : x1;
+        int x3 = rows > 3 ? x2 + C : x2;
+        for (int c = 0; c < C; c++, wp += stride) {
             FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, LE);
             FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + L * 4L, LE);
             FloatVector w2 = FloatVector.fromMemorySegment(S, w, wp + L * 8L, LE);
@@ -121,53 +137,80 @@ public final class VectorOps implements TensorOps {
             a32 = w2.fma(b, a32);
             a33 = w3.fma(b, a33);
         }
-        store(a00, a01, a02, a03, bias, out, t * OC + o, o);
-        store(a10, a11, a12, a13, bias, out, (t + 1) * OC + o, o);
-        store(a20, a21, a22, a23, bias, out, (t + 2) * OC + o, o);
-        store(a30, a31, a32, a33, bias, out, (t + 3) * OC + o, o);
-    }
-
-    private static void block1x4(float[] x, int t, int C, MemorySegment w, int OC, int o, float[] bias, float[] out) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int x0 = t * C;
-        long rowBytes = (long) OC * 4;
-        long wp = (long) o * 4;
-        for (int c = 0; c < C; c++, wp += rowBytes) {
-            FloatVector b = FloatVector.broadcast(S, x[x0 + c]);
-            a0 = FloatVector.fromMemorySegment(S, w, wp, LE).fma(b, a0);
-            a1 = FloatVector.fromMemorySegment(S, w, wp + L * 4L, LE).fma(b, a1);
-            a2 = FloatVector.fromMemorySegment(S, w, wp + L * 8L, LE).fma(b, a2);
-            a3 = FloatVector.fromMemorySegment(S, w, wp + L * 12L, LE).fma(b, a3);
+        // Stores written out here: handing vectors to a helper that the JIT declines to inline boxes
+        // them on the heap and costs 20×.
+        FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
+        if (bias != null) {
+            b0 = FloatVector.fromArray(S, bias, o);
+            b1 = FloatVector.fromArray(S, bias, o + L);
+            b2 = FloatVector.fromArray(S, bias, o + 2 * L);
+            b3 = FloatVector.fromArray(S, bias, o + 3 * L);
         }
-        store(a0, a1, a2, a3, bias, out, t * OC + o, o);
+        int r = t * OC + o;
+        a00.add(b0).intoArray(out, r);
+        a01.add(b1).intoArray(out, r + L);
+        a02.add(b2).intoArray(out, r + 2 * L);
+        a03.add(b3).intoArray(out, r + 3 * L);
+        if (rows > 1) {
+            r += OC;
+            a10.add(b0).intoArray(out, r);
+            a11.add(b1).intoArray(out, r + L);
+            a12.add(b2).intoArray(out, r + 2 * L);
+            a13.add(b3).intoArray(out, r + 3 * L);
+        }
+        if (rows > 2) {
+            r += OC;
+            a20.add(b0).intoArray(out, r);
+            a21.add(b1).intoArray(out, r + L);
+            a22.add(b2).intoArray(out, r + 2 * L);
+            a23.add(b3).intoArray(out, r + 3 * L);
+        }
+        if (rows > 3) {
+            r += OC;
+            a30.add(b0).intoArray(out, r);
+            a31.add(b1).intoArray(out, r + L);
+            a32.add(b2).intoArray(out, r + 2 * L);
+            a33.add(b3).intoArray(out, r + 3 * L);
+        }
     }
 
-    private static void block1x1(float[] x, int t, int C, MemorySegment w, int OC, int o, float[] bias, float[] out) {
+    private static void block1x1(float[] x, int t, int C, MemorySegment w, long wp, long stride, int OC, int o,
+            float[] bias, float[] out) {
         FloatVector a = FloatVector.zero(S);
         int x0 = t * C;
-        long rowBytes = (long) OC * 4;
-        long wp = (long) o * 4;
-        for (int c = 0; c < C; c++, wp += rowBytes) {
+        for (int c = 0; c < C; c++, wp += stride) {
             a = FloatVector.fromMemorySegment(S, w, wp, LE).fma(FloatVector.broadcast(S, x[x0 + c]), a);
         }
-        if (bias != null) {
-            a = a.add(FloatVector.fromArray(S, bias, o));
-        }
-        a.intoArray(out, t * OC + o);
+        a.add(bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, o)).intoArray(out, t * OC + o);
     }
 
-    private static void store(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float[] bias,
-            float[] out, int at, int o) {
-        if (bias != null) {
-            a0 = a0.add(FloatVector.fromArray(S, bias, o));
-            a1 = a1.add(FloatVector.fromArray(S, bias, o + L));
-            a2 = a2.add(FloatVector.fromArray(S, bias, o + 2 * L));
-            a3 = a3.add(FloatVector.fromArray(S, bias, o + 3 * L));
+    @Override
+    public void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M,
+            int K, int N) {
+        for (int m = 0; m < M; m++) {
+            int ar = aOff + m * lda;
+            int cr = cOff + m * ldc;
+            int n = 0;
+            for (; n + 2 * L <= N; n += 2 * L) {
+                FloatVector acc0 = FloatVector.zero(S);
+                FloatVector acc1 = acc0;
+                for (int k = 0, br = bOff + n; k < K; k++, br += ldb) {
+                    FloatVector av = FloatVector.broadcast(S, a[ar + k]);
+                    acc0 = FloatVector.fromArray(S, b, br).fma(av, acc0);
+                    acc1 = FloatVector.fromArray(S, b, br + L).fma(av, acc1);
+                }
+                acc0.intoArray(c, cr + n);
+                acc1.intoArray(c, cr + n + L);
+            }
+            for (; n < N; n += L) {
+                VectorMask<Float> in = S.indexInRange(n, N);
+                FloatVector acc = FloatVector.zero(S);
+                for (int k = 0, br = bOff + n; k < K; k++, br += ldb) {
+                    acc = FloatVector.fromArray(S, b, br, in).fma(FloatVector.broadcast(S, a[ar + k]), acc);
+                }
+                acc.intoArray(c, cr + n, in);
+            }
         }
-        a0.intoArray(out, at);
-        a1.intoArray(out, at + L);
-        a2.intoArray(out, at + 2 * L);
-        a3.intoArray(out, at + 3 * L);
     }
 
     @Override

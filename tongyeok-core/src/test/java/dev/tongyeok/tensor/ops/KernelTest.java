@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,19 +45,29 @@ class KernelTest {
                 for (int OC : new int[] {1, 7, 16, 17, 64, 65, 127, 384}) {
                     float[] x = randoms(T * C, 1);
                     float[] wArr = randoms(C * OC, 0.1f);
-                    MemorySegment w = Arena.ofAuto().allocate((long) wArr.length * 4);
-                    for (int i = 0; i < wArr.length; i++) {
-                        w.setAtIndex(ScalarOps.F32, i, wArr[i]);
-                    }
+                    PackedMatrix w = PackedMatrix.pack(C, OC, (c, o) -> wArr[c * OC + o]);
                     float[] bias = OC % 2 == 0 ? randoms(OC, 1) : null;
                     float[] a = new float[T * OC];
                     float[] b = new float[T * OC];
-                    vector.matmul(x, T, C, w, OC, bias, a, 0, OC);
-                    scalar.matmul(x, T, C, w, OC, bias, b, 0, OC);
+                    vector.matmul(x, T, w, bias, a, 0, w.panels());
+                    scalar.matmul(x, T, w, bias, b, 0, w.panels());
                     assertArrayEquals(b, a, "T=" + T + " C=" + C + " OC=" + OC);
                     float[] p = new float[T * OC];
-                    Ops.matmul(vector, x, T, C, w, OC, bias, p);
+                    Ops.matmul(vector, x, T, w, bias, p);
                     assertArrayEquals(b, p, "parallel T=" + T + " C=" + C + " OC=" + OC);
+                    // and the product itself, in double, against the unpacked matrix
+                    for (int t = 0; t < T; t++) {
+                        for (int o = 0; o < OC; o++) {
+                            double ref = bias == null ? 0 : bias[o];
+                            double mag = Math.abs(ref);
+                            for (int c = 0; c < C; c++) {
+                                ref += (double) x[t * C + c] * wArr[c * OC + o];
+                                mag += Math.abs((double) x[t * C + c] * wArr[c * OC + o]);
+                            }
+                            assertEquals(ref, b[t * OC + o], (C + 2) * Math.ulp((float) mag));
+                            assertEquals(wArr[(t % C) * OC + o], w.get(t % C, o));
+                        }
+                    }
                 }
             }
         }
@@ -71,14 +79,12 @@ class KernelTest {
         int C = 384;
         int OC = 1536;
         float[] x = randoms(T * C, 1);
-        MemorySegment w = Arena.ofAuto().allocate((long) C * OC * 4);
-        for (int i = 0; i < C * OC; i++) {
-            w.setAtIndex(ScalarOps.F32, i, (float) random.nextGaussian() * 0.05f);
-        }
+        float[] wArr = randoms(C * OC, 0.05f);
+        PackedMatrix w = PackedMatrix.pack(C, OC, (c, o) -> wArr[c * OC + o]);
         float[] a = new float[T * OC];
         float[] b = new float[T * OC];
-        Ops.matmul(vector, x, T, C, w, OC, null, a);
-        scalar.matmul(x, T, C, w, OC, null, b, 0, OC);
+        Ops.matmul(vector, x, T, w, null, a);
+        scalar.matmul(x, T, w, null, b, 0, w.panels());
         assertArrayEquals(b, a);
     }
 
