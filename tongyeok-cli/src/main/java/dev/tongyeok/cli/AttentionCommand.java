@@ -42,7 +42,7 @@ final class AttentionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Embedder embedder = ModelLoader.load(model);
+        Embedder embedder = ModelLoader.load(model, spec.commandLine().getErr());
         int L = embedder.files().config().num_hidden_layers();
         int H = embedder.files().config().num_attention_heads();
         if (layer != null && (layer < 1 || layer > L)) {

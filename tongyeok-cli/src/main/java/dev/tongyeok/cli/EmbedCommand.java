@@ -114,7 +114,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (fmt.equals("npy") && output == null && System.console() != null && System.console().isTerminal()) {
             throw new InputException("--format npy writes binary: give --output FILE or redirect standard output");
         }
-        Embedder embedder = ModelLoader.load(model);
+        Embedder embedder = ModelLoader.load(model, spec.commandLine().getErr());
         int layers = embedder.files().config().num_hidden_layers();
         if (layer != null && (layer < 0 || layer > layers)) {
             throw new InputException("--layer must be between 0 and " + layers + " for " + embedder.name() + ", not " + layer);

@@ -32,7 +32,7 @@ final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Embedder embedder = ModelLoader.load(model);
+        Embedder embedder = ModelLoader.load(model, spec.commandLine().getErr());
         List<Embedding> es = embedder.embed(texts, EmbedOptions.DEFAULTS.withPrompt(prompt == null ? "" : prompt));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -94,6 +94,17 @@ public record BuiltinModel(String name, String resourcePrefix, String artifact, 
         }
     }
 
+    /** Whether {@link #onnxFile()} will find the weights already unpacked in the cache. */
+    public boolean unpacked() {
+        long size = weightBytes();
+        Path target = cacheDirectory().resolve("builtin").resolve(resourcePrefix + "-" + size + ".onnx");
+        try {
+            return size >= 0 && Files.isRegularFile(target) && Files.size(target) == size;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * The ONNX weights as a file: unpacked once from the classpath into
      * {@code <cache>/builtin/<name>-<bytes>.onnx} (see {@link #cacheDirectory()}) so that later runs

@@ -9,7 +9,6 @@ import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
@@ -102,7 +101,7 @@ public final class BertLayer {
             work += n * n * C;
         }
         boolean observe = observer.wantsAttention();
-        if (work < PARALLEL_MIN_WORK || observe || ForkJoinPool.getCommonPoolParallelism() < 1) {
+        if (work < PARALLEL_MIN_WORK || observe || !Ops.maySplit()) {
             for (int s = 0; s < S; s++) {
                 for (int hd = 0; hd < H; hd++) {
                     head(ops, q, k, v, ctx, starts[s], starts[s + 1], hd, layer, s, observer);
@@ -114,7 +113,7 @@ public final class BertLayer {
         for (int s = 0; s < S; s++) {
             int s0 = starts[s];
             int s1 = starts[s + 1];
-            tasks.add(ForkJoinPool.commonPool().submit(() -> {
+            tasks.add(Ops.POOL.submit(() -> {
                 for (int hd = 0; hd < H; hd++) {
                     head(ops, q, k, v, ctx, s0, s1, hd, layer, -1, Observer.NONE);
                 }

@@ -2,6 +2,7 @@ package dev.tongyeok.tensor.ops;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,16 @@ import java.util.List;
  */
 public final class Ops {
     private static final TensorOps OPS = choose();
+    /**
+     * The threads tongyeok computes on, one per core (daemon threads). Work already running on
+     * one of them is not split again: a batch handed to a worker runs its products on that worker.
+     */
+    public static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setDaemon(true);
+        t.setName("tongyeok-compute-" + t.getPoolIndex());
+        return t;
+    }, null, false);
     /** Below this many multiply-adds a product runs on the calling thread. */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
@@ -38,18 +49,23 @@ public final class Ops {
         return OPS;
     }
 
+    /** Whether the calling thread should split its work across {@link #POOL}: not when it is one of its workers. */
+    public static boolean maySplit() {
+        return ForkJoinTask.getPool() != POOL && POOL.getParallelism() > 1;
+    }
+
     /**
-     * {@link TensorOps#matmul} over all columns, the panels split between threads of the common
-     * fork-join pool when the product is large enough. Every output element is computed by the same
-     * sequence of operations whatever the split.
+     * {@link TensorOps#matmul} over all columns, the panels split between the threads of
+     * {@link #POOL} when the product is large enough and the caller is not already one of them.
+     * Every output element is computed by the same sequence of operations whatever the split.
      *
      * <pre>x: (T, C), w: (C, OC), bias: (OC) or null -> out: (T, OC)</pre>
      */
     public static void matmul(TensorOps ops, float[] x, int T, PackedMatrix w, float[] bias, float[] out) {
-        int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
+        int threads = POOL.getParallelism();
         int panels = w.panels();
         long work = (long) T * w.rows() * w.cols();
-        if (threads <= 1 || work < PARALLEL_MIN_WORK || panels < 2) {
+        if (!maySplit() || work < PARALLEL_MIN_WORK || panels < 2) {
             ops.matmul(x, T, w, bias, out, 0, panels);
             return;
         }
@@ -58,7 +74,7 @@ public final class Ops {
         for (int i = 1; i < parts; i++) {
             int a = panels * i / parts;
             int b = panels * (i + 1) / parts;
-            tasks.add(ForkJoinPool.commonPool().submit(() -> ops.matmul(x, T, w, bias, out, a, b)));
+            tasks.add(POOL.submit(() -> ops.matmul(x, T, w, bias, out, a, b)));
         }
         ops.matmul(x, T, w, bias, out, 0, panels / parts);
         for (ForkJoinTask<?> t : tasks) {
