@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * many scripts and on Brown corpus sentences. Token ids come from our tokenizer (its parity with
  * HF is tested elsewhere); both engines see the same ids.
  */
-class ModelParityTest {
+public class ModelParityTest {
     /** fp32: rounding differences of two float engines summed over 6–12 layers stay far below this. */
     static final double MAX_ABS_HIDDEN = 1e-3;
     /** fp32 pooled vectors. */
@@ -125,7 +125,7 @@ class ModelParityTest {
         }
     }
 
-    static float[] pool(float[][] rows, Pooling p) {
+    public static float[] pool(float[][] rows, Pooling p) {
         int C = rows[0].length;
         float[] flat = new float[rows.length * C];
         for (int t = 0; t < rows.length; t++) {
@@ -134,7 +134,7 @@ class ModelParityTest {
         return Embedder.pool(flat, 0, rows.length, C, p);
     }
 
-    static double cosine(float[] a, float[] b) {
+    public static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;
         double nb = 0;

@@ -78,6 +78,38 @@ class SafetensorsTest {
         }
     }
 
+    /**
+     * F16 and BF16 checkpoints against ONNX Runtime on the fp32 file: the only difference is the
+     * rounding of the weights (2⁻¹¹ and 2⁻⁸ relative), which bounds how far the vectors may drift.
+     */
+    @Test
+    void halfPrecisionCheckpointsAgainstOnnxRuntime() throws Exception {
+        BuiltinModel m = BuiltinModel.defaultModel();
+        OnnxWeights onnx = OnnxWeights.read(m.onnxFile());
+        Map<String, SafetensorsWriter.Entry> tensors = SafetensorsWriter.checkpoint(onnx, "");
+        tensors.remove("embeddings.position_ids");
+        List<String> texts = new ArrayList<>(Fixtures.brown(12));
+        texts.add("안녕하세요, こんにちは, Hello, 你好, @#%^&*()");
+        try (dev.tongyeok.embed.OrtOracle ort = new dev.tongyeok.embed.OrtOracle(m.onnxFile(), false)) {
+            for (String dtype : new String[] {"F16", "BF16"}) {
+                Path d = tmp.resolve(dtype);
+                Files.createDirectories(d);
+                SafetensorsWriter.write(d.resolve("model.safetensors"), tensors, dtype);
+                writeModelFiles(d, onnx.inferBertConfig());
+                Embedder e = Embedder.load(d.toString());
+                double worst = 1;
+                for (Embedding got : e.embed(texts, EmbedOptions.DEFAULTS.withPooling(Pooling.NONE).withNormalize(false))) {
+                    float[][] ref = ort.hidden(got.encoding().ids(), got.encoding().typeIds());
+                    worst = Math.min(worst, dev.tongyeok.embed.ModelParityTest.cosine(
+                            dev.tongyeok.embed.ModelParityTest.pool(ref, Pooling.MEAN),
+                            dev.tongyeok.embed.ModelParityTest.pool(got.tokenVectors(), Pooling.MEAN)));
+                }
+                System.out.printf("%s checkpoint against ORT fp32: worst cosine %.6f%n", dtype, worst);
+                assertTrue(worst >= (dtype.equals("F16") ? 0.9999 : 0.999), dtype + ": cosine " + worst);
+            }
+        }
+    }
+
     private static void writeModelFiles(Path dir, BertConfig config) throws Exception {
         Files.writeString(dir.resolve("config.json"), config.toJson());
         Files.writeString(dir.resolve("tokenizer.json"), Fixtures.tokenizerJson("all-minilm-l6-v2"));

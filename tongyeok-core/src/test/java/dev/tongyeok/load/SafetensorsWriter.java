@@ -17,11 +17,17 @@ final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
     static void write(Path file, Map<String, Entry> tensors) throws IOException {
+        write(file, tensors, "F32");
+    }
+
+    /** Writes every tensor as {@code dtype}: F32, F16 (IEEE half, round to nearest) or BF16 (upper half, rounded to nearest even). */
+    static void write(Path file, Map<String, Entry> tensors, String dtype) throws IOException {
+        int size = dtype.equals("F32") ? 4 : 2;
         StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long at = 0;
         for (Map.Entry<String, Entry> e : tensors.entrySet()) {
-            long n = e.getValue().data().length * 4L;
-            h.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":[");
+            long n = e.getValue().data().length * (long) size;
+            h.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"").append(dtype).append("\",\"shape\":[");
             long[] s = e.getValue().shape();
             for (int i = 0; i < s.length; i++) {
                 h.append(i == 0 ? "" : ",").append(s[i]);
@@ -38,8 +44,17 @@ final class SafetensorsWriter {
             out.write(header);
             out.write(" ".repeat(pad).getBytes(StandardCharsets.US_ASCII));
             for (Entry e : tensors.values()) {
-                ByteBuffer b = ByteBuffer.allocate(e.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(e.data());
+                ByteBuffer b = ByteBuffer.allocate(e.data().length * size).order(ByteOrder.LITTLE_ENDIAN);
+                for (float f : e.data()) {
+                    switch (dtype) {
+                        case "F32" -> b.putFloat(f);
+                        case "F16" -> b.putShort(Float.floatToFloat16(f));
+                        default -> {
+                            int bits = Float.floatToRawIntBits(f);
+                            b.putShort((short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16));
+                        }
+                    }
+                }
                 out.write(b.array());
             }
         }

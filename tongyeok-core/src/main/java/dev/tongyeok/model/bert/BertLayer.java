@@ -109,15 +109,21 @@ public final class BertLayer {
             }
             return;
         }
+        // A task per sequence, or per head when there are fewer sequences than threads (one long text).
+        boolean perHead = S < Ops.POOL.getParallelism();
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
         for (int s = 0; s < S; s++) {
             int s0 = starts[s];
             int s1 = starts[s + 1];
-            tasks.add(Ops.POOL.submit(() -> {
-                for (int hd = 0; hd < H; hd++) {
-                    head(ops, q, k, v, ctx, s0, s1, hd, layer, -1, Observer.NONE);
-                }
-            }));
+            for (int h0 = 0; h0 < H; h0 += perHead ? 1 : H) {
+                int from = h0;
+                int to = perHead ? h0 + 1 : H;
+                tasks.add(Ops.POOL.submit(() -> {
+                    for (int hd = from; hd < to; hd++) {
+                        head(ops, q, k, v, ctx, s0, s1, hd, layer, -1, Observer.NONE);
+                    }
+                }));
+            }
         }
         for (ForkJoinTask<?> t : tasks) {
             t.join();
@@ -146,7 +152,7 @@ public final class BertLayer {
             ops.softmax(p, i * Ts, Ts);
         }
         if (observer.wantsAttention()) {
-            observer.attention(layer, seq, hd, p.clone(), Ts);
+            observer.attention(layer, seq, hd, p, Ts);
         }
         ops.gemm(p, 0, Ts, v, s0 * C + off, C, ctx, s0 * C + off, C, Ts, Ts, D);
     }
