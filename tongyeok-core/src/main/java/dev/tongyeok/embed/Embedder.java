@@ -135,41 +135,48 @@ public final class Embedder {
         if (!current.isEmpty()) {
             batches.add(current);
         }
-        // One batch: its matrix products use every core. Several: each core takes whole batches.
-        List<float[]> hidden = new ArrayList<>(batches.size());
+        // Where each batch's first text sits in the input.
+        int[] firstText = new int[batches.size()];
+        for (int b = 1; b < batches.size(); b++) {
+            firstText[b] = firstText[b - 1] + batches.get(b - 1).size();
+        }
+        // One batch: its matrix products use every core. Several: each core takes whole batches. Each
+        // batch is pooled as soon as it is computed, so only the results outlive its forward pass.
+        Embedding[] out = new Embedding[texts.size()];
         if (batches.size() == 1 || !Ops.maySplit()) {
             BertModel.Workspace ws = new BertModel.Workspace();
-            for (List<Encoding> b : batches) {
-                hidden.add(model.forward(pack(b), Observer.NONE, ws));
+            for (int b = 0; b < batches.size(); b++) {
+                run(batches.get(b), firstText[b], texts, options, ws, out);
             }
         } else {
             int workers = Math.min(Ops.POOL.getParallelism(), batches.size());
             java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-            float[][] results = new float[batches.size()][];
             List<java.util.concurrent.ForkJoinTask<?>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 tasks.add(Ops.POOL.submit(() -> {
                     BertModel.Workspace ws = new BertModel.Workspace();
-                    for (int i; (i = next.getAndIncrement()) < results.length; ) {
-                        results[i] = model.forward(pack(batches.get(i)), Observer.NONE, ws);
+                    for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
+                        run(batches.get(b), firstText[b], texts, options, ws, out);
                     }
                 }));
             }
             for (java.util.concurrent.ForkJoinTask<?> t : tasks) {
                 t.join();
             }
-            hidden.addAll(java.util.Arrays.asList(results));
         }
-        List<Embedding> out = new ArrayList<>(texts.size());
-        int at = 0;
-        for (int b = 0; b < batches.size(); b++) {
-            int row = 0;
-            for (Encoding e : batches.get(b)) {
-                out.add(result(e, options.prompt() + texts.get(at++), hidden.get(b), row, options));
-                row += e.length();
-            }
+        return java.util.Arrays.asList(out);
+    }
+
+    // One forward pass over a batch; writes the batch's results into out from index first.
+    private void run(List<Encoding> batch, int first, List<String> texts, EmbedOptions options, BertModel.Workspace ws,
+            Embedding[] out) {
+        float[] hidden = model.forward(pack(batch), Observer.NONE, ws);
+        int row = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Encoding e = batch.get(i);
+            out[first + i] = result(e, options.prompt() + texts.get(first + i), hidden, row, options);
+            row += e.length();
         }
-        return out;
     }
 
     private Embedding result(Encoding e, String input, float[] hidden, int row, EmbedOptions options) {
