@@ -25,7 +25,7 @@ final class AttentionCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
-            description = "built-in model name, model directory or .onnx file (default: ${DEFAULT-VALUE})")
+            description = "built-in model name, model directory, .onnx file or Hub id org/name in the local Hugging Face cache (default: ${DEFAULT-VALUE})")
     String model;
 
     @Parameters(paramLabel = "TEXT", arity = "1", description = "the text")

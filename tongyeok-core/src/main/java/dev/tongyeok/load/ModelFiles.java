@@ -15,4 +15,10 @@ import dev.tongyeok.tokenize.Tokenizer;
  * @param maxSeqLength the longest input in tokens, special tokens included
  */
 public record ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, BertConfig config, String pooling,
-        boolean normalize, int maxSeqLength) {}
+        boolean normalize, int maxSeqLength) {
+
+    /** These files under another name. */
+    public ModelFiles withName(String newName) {
+        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength);
+    }
+}

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * Resolves what users write after {@code --model}: a built-in name, a model directory
  * ({@code config.json}, {@code tokenizer.json}, and {@code model.safetensors},
  * {@code model.safetensors.index.json} or {@code model.onnx}), a single {@code .onnx} file with
- * {@code tokenizer.json} beside it, or a {@code tokenizer.json} file (tokenizing only).
+ * {@code tokenizer.json} beside it, a Hub id {@code org/name} already in the local Hugging Face
+ * cache, or a {@code tokenizer.json} file (tokenizing only).
  */
 public final class ModelSpec {
     private ModelSpec() {}
@@ -26,6 +27,10 @@ public final class ModelSpec {
      * @throws IOException when a file cannot be read
      */
     public static Tokenizer tokenizer(String spec) throws IOException {
+        var snapshot = hubSnapshot(spec);
+        if (snapshot.isPresent()) {
+            return tokenizer(snapshot.get().toString());
+        }
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent()) {
             return builtin.get().tokenizer();
@@ -47,6 +52,58 @@ public final class ModelSpec {
         throw new TokenizerException(notFound(spec, "nor a tokenizer.json file"));
     }
 
+    /**
+     * The local Hugging Face hub cache: the system property {@code tongyeok.hub.cache}, else
+     * {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}
+     * (huggingface_hub's own order after the property).
+     */
+    public static Path hubCache() {
+        String prop = System.getProperty("tongyeok.hub.cache");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
+        String env = System.getenv("HF_HUB_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String home = System.getenv("HF_HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, "hub");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+    }
+
+    private static final java.util.regex.Pattern HUB_ID = java.util.regex.Pattern.compile("[\\w.-]+/[\\w.-]+");
+
+    /**
+     * The snapshot directory of Hub id {@code org/name} in the local cache, as huggingface_hub lays
+     * it out: {@code models--org--name/snapshots/<commit>}, the commit named by {@code refs/main}
+     * (else the only snapshot). Empty when {@code spec} is not a Hub id or is not cached.
+     *
+     * @throws IOException when the cache cannot be read
+     */
+    public static java.util.Optional<Path> hubSnapshot(String spec) throws IOException {
+        if (!HUB_ID.matcher(spec).matches() || Files.exists(Path.of(spec))) {
+            return java.util.Optional.empty();
+        }
+        Path repo = hubCache().resolve("models--" + spec.replace("/", "--"));
+        Path snapshots = repo.resolve("snapshots");
+        if (!Files.isDirectory(snapshots)) {
+            return java.util.Optional.empty();
+        }
+        Path ref = repo.resolve("refs").resolve("main");
+        if (Files.isRegularFile(ref)) {
+            Path snap = snapshots.resolve(Files.readString(ref).strip());
+            if (Files.isDirectory(snap)) {
+                return java.util.Optional.of(snap);
+            }
+        }
+        try (var list = Files.list(snapshots)) {
+            var all = list.filter(Files::isDirectory).toList();
+            return all.size() == 1 ? java.util.Optional.of(all.get(0)) : java.util.Optional.empty();
+        }
+    }
+
     private static String notFound(String spec, String last) {
         StringBuilder names = new StringBuilder();
         for (BuiltinModel m : BuiltinModel.ALL) {
@@ -64,6 +121,10 @@ public final class ModelSpec {
      * @throws IOException when a file cannot be read
      */
     public static ModelFiles resolve(String spec) throws IOException {
+        var snapshot = hubSnapshot(spec);
+        if (snapshot.isPresent()) {
+            return resolve(snapshot.get().toString()).withName(spec);
+        }
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent()) {
             BuiltinModel m = builtin.get();
@@ -72,6 +133,11 @@ public final class ModelSpec {
                     m.maxSeqLength());
         }
         Path p = Path.of(spec);
+        if (!Files.exists(p) && HUB_ID.matcher(spec).matches()) {
+            throw new ModelException("model '" + spec + "' looks like a Hub id but is not in the local Hugging Face cache ("
+                    + hubCache().resolve("models--" + spec.replace("/", "--")) + "); download it (huggingface-cli "
+                    + "download " + spec + ") or give a model directory");
+        }
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             OnnxWeights w = OnnxWeights.read(p);
             Path dir = p.toAbsolutePath().getParent();

@@ -60,12 +60,43 @@ class SafetensorsTest {
         Files.writeString(sharded.resolve("model.safetensors.index.json"), index);
         writeModelFiles(sharded, config);
 
+        // The same files as a Hub snapshot in a local Hugging Face cache (files behind symlinks, as huggingface_hub makes them).
+        Path hub = tmp.resolve("hub");
+        Path repo = hub.resolve("models--test-org--mini");
+        Path snap = repo.resolve("snapshots").resolve("0123abcd");
+        Files.createDirectories(snap);
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), "0123abcd\n");
+        try (var files = Files.walk(single)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path link = snap.resolve(single.relativize(f).toString());
+                Files.createDirectories(link.getParent());
+                Files.createSymbolicLink(link, f);
+            }
+        }
+        String previous = System.getProperty("tongyeok.hub.cache");
+        System.setProperty("tongyeok.hub.cache", hub.toString());
+        Embedder fromHub;
+        try {
+            fromHub = Embedder.load("test-org/mini");
+            ModelException missing = assertThrows(ModelException.class, () -> Embedder.load("test-org/absent"));
+            assertTrue(missing.getMessage().startsWith("model 'test-org/absent' looks like a Hub id but is not in the "
+                    + "local Hugging Face cache"), missing.getMessage());
+        } finally {
+            if (previous == null) {
+                System.clearProperty("tongyeok.hub.cache");
+            } else {
+                System.setProperty("tongyeok.hub.cache", previous);
+            }
+        }
+        assertEquals("test-org/mini", fromHub.name());
+
         List<String> texts = new ArrayList<>(Fixtures.brown(20));
         texts.add("안녕하세요, こんにちは, Hello, 你好, @#%^&*()");
         EmbedOptions tokens = EmbedOptions.DEFAULTS.withPooling(Pooling.NONE).withNormalize(false);
         List<Embedding> ref = Embedder.load(m.name()).embed(texts, tokens);
-        for (Path dir : new Path[] {single, sharded}) {
-            Embedder st = Embedder.load(dir.toString());
+        for (Path dir : new Path[] {single, sharded, snap}) {
+            Embedder st = dir == snap ? fromHub : Embedder.load(dir.toString());
             assertEquals("mean", st.files().pooling());
             assertEquals(256, st.files().maxSeqLength());
             List<Embedding> got = st.embed(texts, tokens);
