@@ -1,2 +1,10 @@
-/** Finding a model's files: built-in models on the classpath, model directories, tokenizer.json files. */
+/**
+ * Finding and reading a model's files: {@link dev.tongyeok.load.ModelSpec} resolves what users
+ * name (a built-in model from the classpath, a model directory, an {@code .onnx} file, a Hub id in
+ * the local cache); readers behind one {@link dev.tongyeok.load.WeightSource} interface give
+ * tensors by checkpoint name ({@code onnx}: initializers traced through the graph;
+ * {@code safetensors}: single and sharded files); {@link dev.tongyeok.load.BertConfig} is
+ * {@code config.json}. Errors are {@link dev.tongyeok.load.ModelException}s of one line naming the
+ * file, the tensor and what was expected.
+ */
 package dev.tongyeok.load;
