@@ -53,10 +53,6 @@ final class AtomicOutput implements Closeable {
         return stream;
     }
 
-    /** Whether this writes to a file rather than standard output. */
-    boolean isFile() {
-        return target != null;
-    }
 
     void commit() throws IOException {
         writer.flush();

@@ -97,12 +97,20 @@ public record BuiltinModel(String name, String resourcePrefix, String artifact, 
     /** Whether {@link #onnxFile()} will find the weights already unpacked in the cache. */
     public boolean unpacked() {
         long size = weightBytes();
-        Path target = cacheDirectory().resolve("builtin").resolve(resourcePrefix + "-" + size + ".onnx");
         try {
-            return size >= 0 && Files.isRegularFile(target) && Files.size(target) == size;
+            return size >= 0 && isUnpacked(cachedOnnx(size), size);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    // <cache>/builtin/<name>-<bytes>.onnx: the size in the name tells copies of other versions apart.
+    private Path cachedOnnx(long size) {
+        return cacheDirectory().resolve("builtin").resolve(resourcePrefix + "-" + size + ".onnx");
+    }
+
+    private static boolean isUnpacked(Path target, long size) throws IOException {
+        return Files.isRegularFile(target) && Files.size(target) == size;
     }
 
     /**
@@ -120,11 +128,11 @@ public record BuiltinModel(String name, String resourcePrefix, String artifact, 
             throw new ModelException("built-in model " + name + ": " + onnxResource() + " is not on the classpath (add "
                     + artifact + ")");
         }
-        Path dir = cacheDirectory().resolve("builtin");
-        Path target = dir.resolve(resourcePrefix + "-" + size + ".onnx");
-        if (Files.isRegularFile(target) && Files.size(target) == size) {
+        Path target = cachedOnnx(size);
+        if (isUnpacked(target, size)) {
             return target;
         }
+        Path dir = target.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, resourcePrefix, ".part");
         try (InputStream in = BuiltinModel.class.getClassLoader().getResourceAsStream(onnxResource())) {

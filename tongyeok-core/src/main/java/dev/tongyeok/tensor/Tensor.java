@@ -104,16 +104,6 @@ public record Tensor(String name, DType type, long[] shape, MemorySegment data) 
         return out;
     }
 
-    /** This tensor with another name. */
-    public Tensor withName(String newName) {
-        return new Tensor(newName, type, shape, data);
-    }
-
-    /** This tensor's bytes under another shape with the same element count. */
-    public Tensor reshape(long... newShape) {
-        return new Tensor(name, type, newShape, data);
-    }
-
     @Override
     public String toString() {
         return name + " " + type + Arrays.toString(shape);

@@ -33,11 +33,13 @@ public final class OnnxWeights implements WeightSource {
     private final OnnxGraph graph;
     private final String source;
     private final Map<String, Weight> weights;
+    private final Map<String, OnnxGraph.Node> producer; // value name -> the node that outputs it
 
-    private OnnxWeights(OnnxGraph graph, Map<String, Weight> weights) {
+    private OnnxWeights(OnnxGraph graph, Map<String, Weight> weights, Map<String, OnnxGraph.Node> producer) {
         this.graph = graph;
         this.source = graph.file().getFileName().toString();
         this.weights = Collections.unmodifiableMap(weights);
+        this.producer = producer;
     }
 
     /**
@@ -143,7 +145,7 @@ public final class OnnxWeights implements WeightSource {
                 default -> { }
             }
         }
-        return new OnnxWeights(graph, out);
+        return new OnnxWeights(graph, out, producer);
     }
 
     /** The checkpoint module path of a node named like {@code /encoder/layer.0/attention/self/query/MatMul}. */
@@ -255,19 +257,8 @@ public final class OnnxWeights implements WeightSource {
                 + "/encoder/layer.0/attention/self/)");
     }
 
-    private Map<String, OnnxGraph.Node> producers() {
-        Map<String, OnnxGraph.Node> p = new HashMap<>();
-        for (OnnxGraph.Node n : graph.nodes()) {
-            for (String o : n.outputs()) {
-                p.put(o, n);
-            }
-        }
-        return p;
-    }
-
     // The value of a shape input: an initializer, a Constant, or a Concat of constants (unknown dims as -1).
     private long[] constantInts(String value) {
-        Map<String, OnnxGraph.Node> producer = producers();
         Tensor t = graph.initializers().get(value);
         if (t != null) {
             return ints(t);
@@ -308,7 +299,6 @@ public final class OnnxWeights implements WeightSource {
     }
 
     private double layerNormEps() {
-        Map<String, OnnxGraph.Node> producer = producers();
         for (OnnxGraph.Node n : graph.nodes()) {
             if (n.opType().equals("Add") && n.name().equals("/embeddings/LayerNorm/Add")) {
                 for (String in : n.inputs()) {
