@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,9 +25,8 @@ final class AttentionCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
-            description = "built-in model name, model directory, .onnx file or Hub id org/name in the local Hugging Face cache (default: ${DEFAULT-VALUE})")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Parameters(paramLabel = "TEXT", arity = "1", description = "the text")
     String text;
@@ -42,7 +42,7 @@ final class AttentionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Embedder embedder = ModelLoader.load(model, spec.commandLine().getErr());
+        Embedder embedder = model.load(spec.commandLine().getErr());
         int L = embedder.files().config().num_hidden_layers();
         int H = embedder.files().config().num_attention_heads();
         if (layer != null && (layer < 1 || layer > L)) {

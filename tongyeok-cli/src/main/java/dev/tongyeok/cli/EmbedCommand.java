@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,9 +42,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
-            description = "built-in model name, model directory, .onnx file or Hub id org/name in the local Hugging Face cache (default: ${DEFAULT-VALUE})")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Parameters(paramLabel = "TEXT", arity = "0..*", description = "texts to embed, one result each")
     List<String> texts;
@@ -114,7 +114,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (fmt.equals("npy") && output == null && System.console() != null && System.console().isTerminal()) {
             throw new InputException("--format npy writes binary: give --output FILE or redirect standard output");
         }
-        Embedder embedder = ModelLoader.load(model, spec.commandLine().getErr());
+        Embedder embedder = model.load(spec.commandLine().getErr());
         int layers = embedder.files().config().num_hidden_layers();
         if (layer != null && (layer < 0 || layer > layers)) {
             throw new InputException("--layer must be between 0 and " + layers + " for " + embedder.name() + ", not " + layer);

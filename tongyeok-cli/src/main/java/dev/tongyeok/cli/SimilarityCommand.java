@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,9 +21,8 @@ final class SimilarityCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
-            description = "built-in model name, model directory, .onnx file or Hub id org/name in the local Hugging Face cache (default: ${DEFAULT-VALUE})")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "put before every text, as E5's \"query: \"")
     String prompt;
@@ -32,7 +32,7 @@ final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Embedder embedder = ModelLoader.load(model, spec.commandLine().getErr());
+        Embedder embedder = model.load(spec.commandLine().getErr());
         List<Embedding> es = embedder.embed(texts, EmbedOptions.DEFAULTS.withPrompt(prompt == null ? "" : prompt));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -5,12 +5,19 @@ import dev.tongyeok.load.BuiltinModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import picocli.CommandLine.Option;
 
-/** Loads the model a command names, saying on standard error when a built-in model is unpacked for the first time. */
-final class ModelLoader {
-    private ModelLoader() {}
+/**
+ * The {@code --model SPEC} option of the commands that run a model, and loading it: standard
+ * error says when a built-in model is unpacked for the first time.
+ */
+final class ModelOption {
+    @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
+            description = "built-in model name, model directory, .onnx file or Hub id org/name in the local Hugging "
+                    + "Face cache (default: ${DEFAULT-VALUE})")
+    String spec;
 
-    static Embedder load(String spec, PrintWriter err) throws IOException {
+    Embedder load(PrintWriter err) throws IOException {
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent() && !builtin.get().unpacked()) {
             BuiltinModel m = builtin.get();
