@@ -141,10 +141,14 @@ final class EmbedCommand implements Callable<Integer> {
                             lines.add(in.line());
                         }
                         if (chunk.size() == CHUNK || (text == null && !chunk.isEmpty())) {
-                            List<Embedding> es = embedder.embed(chunk, options);
-                            for (int i = 0; i < es.size(); i++) {
-                                emit(embedder, options, chunk.get(i), es.get(i), fmt, w, err, npy,
-                                        in.name() + " line " + lines.get(i));
+                            List<Embedding> es = fmt.equals("table") ? null : compute(embedder, chunk, options);
+                            for (int i = 0; i < chunk.size(); i++) {
+                                String where = in.name() + " line " + lines.get(i);
+                                if (es == null) {
+                                    table(embedder, options, chunk.get(i), w, err, where);
+                                } else {
+                                    emit(embedder, options, es.get(i), fmt, w, err, npy, where);
+                                }
                             }
                             done += chunk.size();
                             bar.update(done);
@@ -162,9 +166,9 @@ final class EmbedCommand implements Callable<Integer> {
                     table(embedder, options, texts.get(i), w, err, "text " + (i + 1));
                 }
             } else {
-                List<Embedding> es = embedder.embed(texts, options);
+                List<Embedding> es = compute(embedder, texts, options);
                 for (int i = 0; i < es.size(); i++) {
-                    emit(embedder, options, texts.get(i), es.get(i), fmt, w, err, npy, "text " + (i + 1));
+                    emit(embedder, options, es.get(i), fmt, w, err, npy, "text " + (i + 1));
                 }
             }
             if (fmt.equals("npy")) {
@@ -188,16 +192,32 @@ final class EmbedCommand implements Callable<Integer> {
         return new Progress(show ? err : null, total);
     }
 
-    private void emit(Embedder embedder, EmbedOptions options, String text, Embedding e, String fmt, Writer w,
-            PrintWriter err, List<float[][]> npy, String where) throws IOException {
-        if (fmt.equals("table")) {
-            table(embedder, options, text, w, err, where);
-            return;
+    /**
+     * The results for jsonl and npy: the library's batched embedding, or with --static / --layer
+     * (only with --pooling none) one inspection per text, whose chosen matrix becomes the token rows.
+     */
+    private List<Embedding> compute(Embedder embedder, List<String> batch, EmbedOptions options) {
+        if (!staticRows && layer == null) {
+            return embedder.embed(batch, options);
         }
-        warnTruncated(embedder, options, e, err, where);
+        List<Embedding> out = new ArrayList<>(batch.size());
+        for (String text : batch) {
+            Inspection in = embedder.inspect(text, options);
+            out.add(new Embedding(in.encoding(), null, rows(in), in.originalTokens(), in.keptChars()));
+        }
+        return out;
+    }
+
+    // The token matrix the options ask for: the lookup rows, a layer's hidden state, or the last layer's.
+    private float[][] rows(Inspection in) {
+        return staticRows ? in.staticEmbeddings() : in.hiddenStates().get(layer == null ? in.layers() : layer);
+    }
+
+    private void emit(Embedder embedder, EmbedOptions options, Embedding e, String fmt, Writer w, PrintWriter err,
+            List<float[][]> npy, String where) throws IOException {
+        warnTruncated(embedder, options, e.originalTokens(), e.encoding().length(), e.keptChars(), err, where);
         if (fmt.equals("npy")) {
-            npy.add(e.vector() != null ? new float[][] {e.vector()}
-                    : staticRows || layer != null ? inspectRows(embedder, options, text) : e.tokenVectors());
+            npy.add(e.vector() != null ? new float[][] {e.vector()} : e.tokenVectors());
             return;
         }
         try (JsonGenerator g = JSON.createGenerator(w)) {
@@ -213,8 +233,7 @@ final class EmbedCommand implements Callable<Integer> {
                 }
                 g.writeEndArray();
                 g.writeArrayFieldStart("embeddings");
-                float[][] rows = staticRows || layer != null ? inspectRows(embedder, options, text) : e.tokenVectors();
-                for (float[] row : rows) {
+                for (float[] row : e.tokenVectors()) {
                     writeArray(g, row);
                 }
                 g.writeEndArray();
@@ -232,40 +251,25 @@ final class EmbedCommand implements Callable<Integer> {
         g.writeEndArray();
     }
 
-    private void warnTruncated(Embedder embedder, EmbedOptions options, Embedding e, PrintWriter err, String where) {
-        if (e.truncated()) {
-            err.println("tongyeok: " + where + ": " + e.originalTokens() + " tokens, truncated to " + e.encoding().length()
+    private void warnTruncated(Embedder embedder, EmbedOptions options, int originalTokens, int keptTokens,
+            int keptChars, PrintWriter err, String where) {
+        if (originalTokens > keptTokens) {
+            err.println("tongyeok: " + where + ": " + originalTokens + " tokens, truncated to " + keptTokens
                     + " (" + embedder.name() + "'s limit" + (options.maxLength() > 0 ? " set by --max-length" : "")
-                    + "); the first " + e.keptChars() + " characters were embedded");
+                    + "); the first " + keptChars + " characters were embedded");
         }
-    }
-
-    private float[][] inspectRows(Embedder embedder, EmbedOptions options, String text) {
-        Inspection in = embedder.inspect(text, options);
-        if (staticRows) {
-            return in.staticEmbeddings();
-        }
-        return in.hiddenStates().get(layer);
     }
 
     private void table(Embedder embedder, EmbedOptions options, String text, Writer w, PrintWriter err, String where)
             throws IOException {
         Inspection in = embedder.inspect(text, options);
-        Embedding e = embedder.embed(List.of(text), options).get(0);
-        warnTruncated(embedder, options, e, err, where);
+        warnTruncated(embedder, options, in.originalTokens(), in.tokens(), in.keptChars(), err, where);
         Encoding enc = in.encoding();
-        int layers = in.layers();
-        float[][] rows;
-        String what;
-        if (staticRows) {
-            rows = in.staticEmbeddings();
-            what = "static: rows of the token embedding table";
-        } else {
-            int l = layer == null ? layers : layer;
-            rows = in.hiddenStates().get(l);
-            what = l == 0 ? "after the embeddings (word + position + type, LayerNorm)"
-                    : "contextual: after layer " + l + " of " + layers;
-        }
+        int l = layer == null ? in.layers() : layer;
+        float[][] rows = rows(in);
+        String what = staticRows ? "static: rows of the token embedding table"
+                : l == 0 ? "after the embeddings (word + position + type, LayerNorm)"
+                : "contextual: after layer " + l + " of " + in.layers();
         int T = rows.length;
         int C = rows[0].length;
         String[] tokens = new String[T];
@@ -281,11 +285,10 @@ final class EmbedCommand implements Callable<Integer> {
                     Vectors.elided(rows[t], allDims ? -1 : 4, 2)));
         }
         w.write(T + " tokens × " + C + " dims\n");
-        Pooling p = options.pooling() != null ? options.pooling() : embedder.defaultPooling();
-        if (p != Pooling.NONE && e.vector() != null) {
-            boolean norm = options.normalize() != null ? options.normalize() : embedder.files().normalize();
-            w.write("sentence vector (" + p + " pooling" + (norm ? ", L2-normalized" : "") + "): "
-                    + Vectors.elided(e.vector(), allDims ? -1 : 4, 2) + " (" + e.vector().length + " dims)\n");
+        if (in.vector() != null) {
+            w.write("sentence vector (" + embedder.pooling(options) + " pooling"
+                    + (embedder.normalizes(options) ? ", L2-normalized" : "") + "): "
+                    + Vectors.elided(in.vector(), allDims ? -1 : 4, 2) + " (" + in.vector().length + " dims)\n");
         }
         w.write('\n');
     }

@@ -96,6 +96,16 @@ public final class Embedder {
         return Pooling.parse(files.pooling());
     }
 
+    /** The pooling that applies under {@code options}: theirs, else the model's. */
+    public Pooling pooling(EmbedOptions options) {
+        return options.pooling() != null ? options.pooling() : defaultPooling();
+    }
+
+    /** Whether vectors are L2-normalized under {@code options}: their choice, else the model's. */
+    public boolean normalizes(EmbedOptions options) {
+        return options.normalize() != null ? options.normalize() : files.normalize();
+    }
+
     /** The token limit that applies under {@code options}, special tokens included. */
     public int maxLength(EmbedOptions options) {
         int max = Math.min(files.maxSeqLength(), files.config().max_position_embeddings());
@@ -182,28 +192,38 @@ public final class Embedder {
     private Embedding result(Encoding e, String input, float[] hidden, int row, EmbedOptions options) {
         int C = dimensions();
         int T = e.length();
-        int original = T;
-        int kept = input.length();
-        if (!e.overflowing().isEmpty()) {
-            original = tokenizer.countTokens(input);
-            kept = 0;
-            for (int t = 0; t < T; t++) {
-                if (e.specialTokensMask()[t] == 0) {
-                    kept = Math.max(kept, e.end(t));
-                }
-            }
-        }
-        Pooling pooling = options.pooling() != null ? options.pooling() : defaultPooling();
-        boolean normalize = options.normalize() != null ? options.normalize() : files.normalize();
-        int dims = options.dimensions() > 0 ? options.dimensions() : C;
-        if (pooling == Pooling.NONE) {
+        int[] cut = truncation(e, input);
+        if (pooling(options) == Pooling.NONE) {
             float[][] rows = new float[T][];
             for (int t = 0; t < T; t++) {
-                rows[t] = finish(java.util.Arrays.copyOfRange(hidden, (row + t) * C, (row + t) * C + C), dims, normalize);
+                rows[t] = finish(java.util.Arrays.copyOfRange(hidden, (row + t) * C, (row + t) * C + C), options);
             }
-            return new Embedding(e, null, rows, original, kept);
+            return new Embedding(e, null, rows, cut[0], cut[1]);
         }
-        return new Embedding(e, finish(pool(hidden, row, T, C, pooling), dims, normalize), null, original, kept);
+        return new Embedding(e, sentenceVector(hidden, row, T, options), null, cut[0], cut[1]);
+    }
+
+    /** The sentence vector of rows [row, row + T) under {@code options}, or null with {@link Pooling#NONE}. */
+    private float[] sentenceVector(float[] hidden, int row, int T, EmbedOptions options) {
+        Pooling pooling = pooling(options);
+        return pooling == Pooling.NONE ? null : finish(pool(hidden, row, T, dimensions(), pooling), options);
+    }
+
+    /**
+     * What truncation did to {@code input}: {original token count, UTF-16 chars kept}; the whole
+     * input when nothing was cut.
+     */
+    private int[] truncation(Encoding e, String input) {
+        if (e.overflowing().isEmpty()) {
+            return new int[] {e.length(), input.length()};
+        }
+        int kept = 0;
+        for (int t = 0; t < e.length(); t++) {
+            if (e.specialTokensMask()[t] == 0) {
+                kept = Math.max(kept, e.end(t));
+            }
+        }
+        return new int[] {tokenizer.countTokens(input), kept};
     }
 
     /**
@@ -232,9 +252,10 @@ public final class Embedder {
     }
 
     // Matryoshka: keep the first dims, then L2-normalize (as sentence-transformers' truncate_dim + Normalize).
-    private static float[] finish(float[] v, int dims, boolean normalize) {
+    private float[] finish(float[] v, EmbedOptions options) {
+        int dims = options.dimensions() > 0 ? options.dimensions() : v.length;
         float[] out = dims == v.length ? v : java.util.Arrays.copyOf(v, dims);
-        if (normalize) {
+        if (normalizes(options)) {
             double sq = 0;
             for (float x : out) {
                 sq += (double) x * x;
@@ -262,11 +283,11 @@ public final class Embedder {
      * hidden state, each layer's and head's attention.
      */
     public Inspection inspect(String text, EmbedOptions options) {
-        Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(options.prompt() + text);
+        String input = options.prompt() + text;
+        Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
         int T = e.length();
         int L = files.config().num_hidden_layers();
         int H = files.config().num_attention_heads();
-        int C = dimensions();
         float[][] statics = new float[T][];
         for (int t = 0; t < T; t++) {
             statics[t] = model.wordVector(e.id(t));
@@ -303,13 +324,8 @@ public final class Embedder {
             }
         };
         float[] last = model.forward(pack(List.of(e)), obs);
-        Pooling pooling = options.pooling() != null ? options.pooling() : defaultPooling();
-        float[] vector = null;
-        if (pooling != Pooling.NONE) {
-            boolean normalize = options.normalize() != null ? options.normalize() : files.normalize();
-            vector = finish(pool(last, 0, T, C, pooling), options.dimensions() > 0 ? options.dimensions() : C,
-                    normalize);
-        }
-        return new Inspection(e, statics, List.copyOf(hidden), attention, vector);
+        int[] cut = truncation(e, input);
+        return new Inspection(e, statics, List.copyOf(hidden), attention, sentenceVector(last, 0, T, options), cut[0],
+                cut[1]);
     }
 }

@@ -12,10 +12,17 @@ import java.util.List;
  * @param hiddenStates num_hidden_layers + 1 matrices of (T, C): index 0 is the embeddings' output,
  *     index l the output of layer l
  * @param attentions [layer][head] → (T, T) attention probabilities, rows summing to 1
- * @param vector the pooled sentence vector under the options given
+ * @param vector the pooled sentence vector under the options given, or null with {@link Pooling#NONE}
+ * @param originalTokens how many tokens the text had before truncation, special tokens included
+ * @param keptChars the input was cut after this many UTF-16 chars (prompt included), as in {@link Embedding}
  */
 public record Inspection(Encoding encoding, float[][] staticEmbeddings, List<float[][]> hiddenStates,
-        float[][][][] attentions, float[] vector) {
+        float[][][][] attentions, float[] vector, int originalTokens, int keptChars) {
+
+    /** Whether the text was longer than the model's limit and lost tokens. */
+    public boolean truncated() {
+        return originalTokens > encoding.length();
+    }
 
     /** T, the number of tokens. */
     public int tokens() {
