@@ -10,10 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tongyeok.embed.OrtOracle;
 import dev.tongyeok.load.BuiltinModel;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -44,23 +40,13 @@ class EmbedCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     @BeforeAll
     static void oracles() throws Exception {
-        System.setProperty("OPT_OUT_TRACKING", "true");
-        String json;
-        try (InputStream in = EmbedCommandTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                Map.of("truncation", "false", "padding", "false"));
+        hf = Cli.hf(Cli.minilmJson());
         ort = new OrtOracle(BuiltinModel.defaultModel().onnxFile(), false);
     }
 
@@ -121,7 +107,7 @@ class EmbedCommandTest {
     @Test
     void jsonLinesMatchOnnxRuntime() throws Exception {
         Path out = dir.resolve("out.jsonl");
-        Run r = run("embed", "--input", jsonl(TEXTS).toString(), "--output", out.toString());
+        Cli.Run r = run("embed", "--input", jsonl(TEXTS).toString(), "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(TEXTS.size(), lines.size());
@@ -136,7 +122,7 @@ class EmbedCommandTest {
     @Test
     void tokenMatrixAndTableFollowHuggingFaceTokens() throws Exception {
         Path out = dir.resolve("tokens.jsonl");
-        Run r = run("embed", "--pooling", "none", "--format", "jsonl", "--output", out.toString(), "I love you so much.");
+        Cli.Run r = run("embed", "--pooling", "none", "--format", "jsonl", "--output", out.toString(), "I love you so much.");
         assertEquals(0, r.code(), r.err());
         JsonNode n = JSON.readTree(Files.readString(out));
         var want = hf.encode("I love you so much.", true, false);
@@ -196,7 +182,7 @@ class EmbedCommandTest {
     @Test
     void truncationIsReportedOnStandardError() throws Exception {
         Path out = dir.resolve("long.jsonl");
-        Run r = run("embed", "--input", jsonl(List.of("short", "word ".repeat(300))).toString(), "--output",
+        Cli.Run r = run("embed", "--input", jsonl(List.of("short", "word ".repeat(300))).toString(), "--output",
                 out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("in.jsonl line 2: 302 tokens, truncated to 256 (all-minilm-l6-v2's limit); "
@@ -209,7 +195,7 @@ class EmbedCommandTest {
         Path out = dir.resolve("never.jsonl");
         Path in = dir.resolve("bad.jsonl");
         Files.writeString(in, "{\"text\": \"fine\"}\n{\"txt\": \"no text field\"}\n");
-        Run r = run("embed", "--input", in.toString(), "--output", out.toString());
+        Cli.Run r = run("embed", "--input", in.toString(), "--output", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("tongyeok: ") && r.err().contains("line 2"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -227,7 +213,7 @@ class EmbedCommandTest {
 
     @Test
     void attentionRowsSumToOne() {
-        Run r = run("attention", "--values", "--layer", "1", "--head", "3", "I love you so much.");
+        Cli.Run r = run("attention", "--values", "--layer", "1", "--head", "3", "I love you so much.");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).contains("layer 1 of 6, head 3 of 12"), lines.get(0));
@@ -251,7 +237,7 @@ class EmbedCommandTest {
     @Test
     void similarityMatchesOnnxRuntime() throws Exception {
         List<String> texts = List.of("I love you so much.", "I adore you.", "The stock market fell today.");
-        Run r = run("similarity", texts.get(0), texts.get(1), texts.get(2));
+        Cli.Run r = run("similarity", texts.get(0), texts.get(1), texts.get(2));
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         for (int i = 0; i < 3; i++) {

@@ -10,9 +10,6 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tongyeok tokenize} end to end: output against HF tokenizers, and every kind of bad input. */
 class TokenizeCommandTest {
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> TEXTS = List.of("I love you so much.", "안녕하세요", "こんにちは", "Hello", "你好", "@#%^&*()",
             "Ünïcödé 👩🏽‍💻 tabs\tand\nnewlines", "");
@@ -36,22 +37,10 @@ class TokenizeCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void oracle() throws Exception {
-        System.setProperty("OPT_OUT_TRACKING", "true");
-        try (InputStream in = TokenizeCommandTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            minilmJson = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        hf = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(minilmJson.getBytes(StandardCharsets.UTF_8)),
-                Map.of("truncation", "false", "padding", "false"));
+        minilmJson = Cli.minilmJson();
+        hf = Cli.hf(minilmJson);
     }
 
     @AfterAll
@@ -76,7 +65,7 @@ class TokenizeCommandTest {
             lines[i] = line(TEXTS.get(i));
         }
         Path out = dir.resolve("out.jsonl");
-        Run r = run("tokenize", "--input", jsonl(lines).toString(), "--output", out.toString());
+        Cli.Run r = run("tokenize", "--input", jsonl(lines).toString(), "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> got = Files.readAllLines(out);
         assertEquals(TEXTS.size(), got.size(), "one output line per input line");
@@ -107,7 +96,7 @@ class TokenizeCommandTest {
     void maxLengthTruncatesAsHfAndSaysSo() throws Exception {
         String longText = "the quick brown fox jumps over the lazy dog ".repeat(10);
         Path out = dir.resolve("out.jsonl");
-        Run r = run("tokenize", "--max-length", "16", "--input", jsonl(line(longText)).toString(), "--output", out.toString());
+        Cli.Run r = run("tokenize", "--max-length", "16", "--input", jsonl(line(longText)).toString(), "--output", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("truncated to 16"), r.err());
         try (HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(
@@ -120,7 +109,7 @@ class TokenizeCommandTest {
     @Test
     void tableShowsTokensIdsAndText() throws Exception {
         Path out = dir.resolve("table.txt");
-        Run r = run("tokenize", "--output", out.toString(), "I love you so much.");
+        Cli.Run r = run("tokenize", "--output", out.toString(), "I love you so much.");
         assertEquals(0, r.code(), r.err());
         String table = Files.readString(out);
         var want = hf.encode("I love you so much.", true, false);
@@ -133,7 +122,7 @@ class TokenizeCommandTest {
     @Test
     void invalidLineNamesItAndLeavesNoFile() throws Exception {
         Path out = dir.resolve("out.jsonl");
-        Run r = run("tokenize", "--input", jsonl(line("fine"), "{\"text\": oops}", line("never read")).toString(),
+        Cli.Run r = run("tokenize", "--input", jsonl(line("fine"), "{\"text\": oops}", line("never read")).toString(),
                 "--output", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("line 2") && r.err().contains("not valid JSON"), r.err());
@@ -146,7 +135,7 @@ class TokenizeCommandTest {
 
     @Test
     void missingOrWrongTextField() throws Exception {
-        Run r = run("tokenize", "--input", jsonl("{\"txt\":\"x\"}").toString());
+        Cli.Run r = run("tokenize", "--input", jsonl("{\"txt\":\"x\"}").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("line 1: field \"text\" is missing"), r.err());
         r = run("tokenize", "--input", jsonl(line("a"), "{\"text\":42}").toString());
@@ -159,7 +148,7 @@ class TokenizeCommandTest {
 
     @Test
     void missingFiles() {
-        Run r = run("tokenize", "--input", dir.resolve("nope.jsonl").toString());
+        Cli.Run r = run("tokenize", "--input", dir.resolve("nope.jsonl").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("nope.jsonl: no such file"), r.err());
         r = run("tokenize", "--tokenizer", dir.resolve("nope.json").toString(), "hi");
@@ -174,7 +163,7 @@ class TokenizeCommandTest {
     void malformedTokenizerJson() throws Exception {
         Path bad = dir.resolve("tokenizer.json");
         Files.writeString(bad, "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 0}\n");
-        Run r = run("tokenize", "--tokenizer", bad.toString(), "hi");
+        Cli.Run r = run("tokenize", "--tokenizer", bad.toString(), "hi");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("tokenizer.json: not valid JSON at line"), r.err());
 
@@ -193,7 +182,7 @@ class TokenizeCommandTest {
     void badUsage() throws Exception {
         assertEquals(2, run("tokenize").code());
         assertEquals(2, run("tokenize", "--input", jsonl(line("a")).toString(), "also text").code());
-        Run r = run("tokenize", "--format", "xml", "a");
+        Cli.Run r = run("tokenize", "--format", "xml", "a");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--format must be table or jsonl"), r.err());
         assertEquals(2, run("tokenize", "--max-length", "0", "a").code());
