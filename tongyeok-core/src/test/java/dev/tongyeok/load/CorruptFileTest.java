@@ -71,21 +71,23 @@ class CorruptFileTest {
         e = assertThrows(ModelException.class, () -> SafetensorsWeights.read(magic));
         assertTrue(e.getMessage().startsWith("magic.safetensors offset 0x0: header length"), e.getMessage());
 
-        Path badJson = tmp.resolve("bad.safetensors");
-        byte[] h = "{\"w\": {\"dtype\": \"F32\", \"shape\": [2]".getBytes();
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(h.length).put(h).putLong(0);
-        Files.write(badJson, b.array());
+        Path badJson = withHeader("bad.safetensors", "{\"w\": {\"dtype\": \"F32\", \"shape\": [2]");
         e = assertThrows(ModelException.class, () -> SafetensorsWeights.read(badJson));
         assertTrue(e.getMessage().startsWith("bad.safetensors offset 0x8: header is not valid JSON"), e.getMessage());
 
-        Path shape = tmp.resolve("shape.safetensors");
-        byte[] h2 = "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}".getBytes();
-        ByteBuffer b2 = ByteBuffer.allocate(8 + h2.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-        b2.putLong(h2.length).put(h2).putLong(0);
-        Files.write(shape, b2.array());
+        Path shape = withHeader("shape.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}");
         e = assertThrows(ModelException.class, () -> SafetensorsWeights.read(shape));
         assertEquals("shape.safetensors: tensor w shape [3] of F32 needs 12 bytes, data_offsets give 8", e.getMessage());
+    }
+
+    // A safetensors file with the given header text followed by 8 data bytes.
+    private Path withHeader(String name, String header) throws Exception {
+        byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).putLong(0);
+        Path p = tmp.resolve(name);
+        Files.write(p, b.array());
+        return p;
     }
 
     @Test
