@@ -58,22 +58,6 @@ public final class ScalarOps implements TensorOps {
     }
 
     @Override
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) {
-            s = Math.fma(a[aOff + i], b[bOff + i], s);
-        }
-        return s;
-    }
-
-    @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
-        }
-    }
-
-    @Override
     public void add(float[] dst, int dOff, float[] src, int sOff, int n) {
         for (int i = 0; i < n; i++) {
             dst[dOff + i] += src[sOff + i];

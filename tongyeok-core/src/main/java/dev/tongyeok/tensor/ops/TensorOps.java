@@ -30,12 +30,6 @@ public interface TensorOps {
     void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M, int K,
             int N);
 
-    /** {@code Σ a[aOff + i] · b[bOff + i]} for i in [0, n). */
-    float dot(float[] a, int aOff, float[] b, int bOff, int n);
-
-    /** {@code y[yOff + i] += alpha · x[xOff + i]} for i in [0, n). */
-    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
-
     /** {@code dst[dOff + i] += src[sOff + i]} for i in [0, n) (residual connections). */
     void add(float[] dst, int dOff, float[] src, int sOff, int n);
 

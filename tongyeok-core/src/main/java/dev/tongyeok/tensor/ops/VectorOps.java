@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API kernels: a vector body and a scalar tail, each the twin of {@link ScalarOps}.
  * The matrix product keeps ScalarOps' summation order exactly (one fused multiply-add per c,
  * lane by lane), so the two agree bitwise, as do the element-wise kernels (GELU, exp); reductions
- * (dot, softmax's sum, LayerNorm's moments) sum lane-wise and differ from the scalar order by
+ * (softmax's sum, LayerNorm's moments) sum lane-wise and differ from the scalar order by
  * rounding only.
  *
  * <p>Every kernel uses only operations with one IEEE result (add, mul, fma, div, sqrt, exact
@@ -210,32 +210,6 @@ public final class VectorOps implements TensorOps {
                 }
                 acc.intoArray(c, cr + n, in);
             }
-        }
-    }
-
-    @Override
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (; i + L <= n; i += L) {
-            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        }
-        float s = sum(acc);
-        for (; i < n; i++) {
-            s = Math.fma(a[aOff + i], b[bOff + i], s);
-        }
-        return s;
-    }
-
-    @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        for (; i + L <= n; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
-            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
         }
     }
 
