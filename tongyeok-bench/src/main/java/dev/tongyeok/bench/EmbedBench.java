@@ -8,6 +8,7 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
 import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
+import dev.tongyeok.embed.ModelParityTest;
 import dev.tongyeok.load.BuiltinModel;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Fixtures;
@@ -70,7 +71,7 @@ public final class EmbedBench {
             List<float[]> v = c.embed(texts);
             double worst = 1;
             for (int i = 0; i < texts.size(); i++) {
-                worst = Math.min(worst, cosine(ref.get(i), v.get(i)));
+                worst = Math.min(worst, ModelParityTest.cosine(ref.get(i), v.get(i)));
             }
             System.err.printf(Locale.ROOT, "%s: worst cosine against tongyeok %.6f%n", c.name(), worst);
         }
@@ -176,16 +177,6 @@ public final class EmbedBench {
                 return model.embedAll(segs).content().stream().map(e -> e.vector()).toList();
             }
         };
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     static double median(double[] v) {
