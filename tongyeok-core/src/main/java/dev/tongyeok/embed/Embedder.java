@@ -123,40 +123,100 @@ public final class Embedder {
      * @throws IllegalArgumentException when {@code options.dimensions()} exceeds the model's width
      */
     public List<Embedding> embed(List<String> texts, EmbedOptions options) {
-        if (options.dimensions() > dimensions()) {
-            throw new IllegalArgumentException("dimensions " + options.dimensions() + " exceeds the model's "
-                    + dimensions());
-        }
-        Tokenizer cut = tokenizer.withTruncation(Truncation.of(maxLength(options)));
-        // Cut the texts into batches of at most TOKEN_BUDGET tokens.
-        List<List<Encoding>> batches = new ArrayList<>();
-        List<Encoding> current = new ArrayList<>();
-        int tokens = 0;
+        checkDimensions(options);
+        List<EncodedInput> inputs = new ArrayList<>(texts.size());
         for (String text : texts) {
-            Encoding e = cut.encode(options.prompt() + text);
-            if (!current.isEmpty() && tokens + e.length() > TOKEN_BUDGET) {
+            inputs.add(encode(text, options));
+        }
+        return embedEncoded(inputs);
+    }
+
+    /**
+     * Tokenizes {@code options.prompt() + text} for {@link #embedEncoded}: special tokens added,
+     * truncated to {@link #maxLength(EmbedOptions)} as HuggingFace truncates, with the report of what
+     * was cut.
+     *
+     * @throws IllegalArgumentException when {@code options.dimensions()} exceeds the model's width
+     */
+    public EncodedInput encode(String text, EmbedOptions options) {
+        checkDimensions(options);
+        String input = options.prompt() + text;
+        Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
+        int[] cut = truncation(e, input);
+        return new EncodedInput(e, options, cut[0], cut[1]);
+    }
+
+    /**
+     * Takes token ids as the complete input sequence: nothing is added (ids from
+     * {@code tokenizer().encode(text)} already carry the model's start and end markers) and, beyond
+     * {@link #maxLength(EmbedOptions)}, only the first ids are kept. The prompt does not apply.
+     *
+     * @throws IllegalArgumentException when the sequence is empty, an id is outside the vocabulary, or
+     *     {@code options.dimensions()} exceeds the model's width
+     */
+    public EncodedInput encodeIds(int[] ids, EmbedOptions options) {
+        checkDimensions(options);
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("the token id sequence is empty");
+        }
+        int vocab = files.config().vocab_size();
+        int kept = Math.min(ids.length, maxLength(options));
+        String[] tokens = new String[kept];
+        for (int t = 0; t < ids.length; t++) {
+            if (ids[t] < 0 || ids[t] >= vocab) {
+                throw new IllegalArgumentException("token id " + ids[t] + " at position " + t
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            if (t < kept) {
+                String token = tokenizer.idToToken(ids[t]);
+                tokens[t] = token != null ? token : "";
+            }
+        }
+        return new EncodedInput(Encoding.ofIds(java.util.Arrays.copyOf(ids, kept), tokens), options, ids.length, 0);
+    }
+
+    /**
+     * Runs the encoder over already tokenized inputs and finishes each vector under its own options;
+     * the results are in input order and do not depend on which inputs are embedded together.
+     * Inputs are packed end to end into batches of at most {@link #TOKEN_BUDGET} tokens (smaller
+     * when that leaves a core idle), one batch per core at a time.
+     */
+    public List<Embedding> embedEncoded(List<EncodedInput> inputs) {
+        int total = 0;
+        for (EncodedInput in : inputs) {
+            total += in.encoding().length();
+        }
+        int cores = Ops.maySplit() ? Ops.POOL.getParallelism() : 1;
+        int budget = Math.max(1, Math.min(TOKEN_BUDGET, (total + cores - 1) / cores));
+        // Cut the inputs into batches of at most budget tokens.
+        List<List<EncodedInput>> batches = new ArrayList<>();
+        List<EncodedInput> current = new ArrayList<>();
+        int tokens = 0;
+        for (EncodedInput in : inputs) {
+            int n = in.encoding().length();
+            if (!current.isEmpty() && tokens + n > budget) {
                 batches.add(current);
                 current = new ArrayList<>();
                 tokens = 0;
             }
-            current.add(e);
-            tokens += e.length();
+            current.add(in);
+            tokens += n;
         }
         if (!current.isEmpty()) {
             batches.add(current);
         }
-        // Where each batch's first text sits in the input.
-        int[] firstText = new int[batches.size()];
+        // Where each batch's first input sits in the list.
+        int[] first = new int[batches.size()];
         for (int b = 1; b < batches.size(); b++) {
-            firstText[b] = firstText[b - 1] + batches.get(b - 1).size();
+            first[b] = first[b - 1] + batches.get(b - 1).size();
         }
         // One batch: its matrix products use every core. Several: each core takes whole batches. Each
         // batch is pooled as soon as it is computed, so only the results outlive its forward pass.
-        Embedding[] out = new Embedding[texts.size()];
+        Embedding[] out = new Embedding[inputs.size()];
         if (batches.size() == 1 || !Ops.maySplit()) {
             BertModel.Workspace ws = new BertModel.Workspace();
             for (int b = 0; b < batches.size(); b++) {
-                run(batches.get(b), firstText[b], texts, options, ws, out);
+                run(batches.get(b), first[b], ws, out);
             }
         } else {
             int workers = Math.min(Ops.POOL.getParallelism(), batches.size());
@@ -166,7 +226,7 @@ public final class Embedder {
                 tasks.add(Ops.POOL.submit(() -> {
                     BertModel.Workspace ws = new BertModel.Workspace();
                     for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
-                        run(batches.get(b), firstText[b], texts, options, ws, out);
+                        run(batches.get(b), first[b], ws, out);
                     }
                 }));
             }
@@ -177,30 +237,41 @@ public final class Embedder {
         return java.util.Arrays.asList(out);
     }
 
-    // One forward pass over a batch; writes the batch's results into out from index first.
-    private void run(List<Encoding> batch, int first, List<String> texts, EmbedOptions options, BertModel.Workspace ws,
-            Embedding[] out) {
-        float[] hidden = model.forward(pack(batch), Observer.NONE, ws);
-        int row = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            Encoding e = batch.get(i);
-            out[first + i] = result(e, options.prompt() + texts.get(first + i), hidden, row, options);
-            row += e.length();
+    private void checkDimensions(EmbedOptions options) {
+        if (options.dimensions() > dimensions()) {
+            throw new IllegalArgumentException("dimensions " + options.dimensions() + " exceeds the model's "
+                    + dimensions());
         }
     }
 
-    private Embedding result(Encoding e, String input, float[] hidden, int row, EmbedOptions options) {
+    // One forward pass over a batch; writes the batch's results into out from index first.
+    private void run(List<EncodedInput> batch, int first, BertModel.Workspace ws, Embedding[] out) {
+        List<Encoding> encodings = new ArrayList<>(batch.size());
+        for (EncodedInput in : batch) {
+            encodings.add(in.encoding());
+        }
+        float[] hidden = model.forward(pack(encodings), Observer.NONE, ws);
+        int row = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            EncodedInput in = batch.get(i);
+            out[first + i] = result(in, hidden, row);
+            row += in.encoding().length();
+        }
+    }
+
+    private Embedding result(EncodedInput in, float[] hidden, int row) {
         int C = dimensions();
+        Encoding e = in.encoding();
         int T = e.length();
-        int[] cut = truncation(e, input);
+        EmbedOptions options = in.options();
         if (pooling(options) == Pooling.NONE) {
             float[][] rows = new float[T][];
             for (int t = 0; t < T; t++) {
                 rows[t] = finish(java.util.Arrays.copyOfRange(hidden, (row + t) * C, (row + t) * C + C), options);
             }
-            return new Embedding(e, null, rows, cut[0], cut[1]);
+            return new Embedding(e, null, rows, in.originalTokens(), in.keptChars());
         }
-        return new Embedding(e, sentenceVector(hidden, row, T, options), null, cut[0], cut[1]);
+        return new Embedding(e, sentenceVector(hidden, row, T, options), null, in.originalTokens(), in.keptChars());
     }
 
     /** The sentence vector of rows [row, row + T) under {@code options}, or null with {@link Pooling#NONE}. */

@@ -70,6 +70,23 @@ public final class Encoding {
                 List.of(), NO_RANGES, new String[0]);
     }
 
+    /**
+     * Tokens given by id, as the complete sequence (nothing added): type 0, no words, offsets
+     * (0, 0), no special-token mask.
+     *
+     * @param ids their ids
+     * @param tokens their strings
+     */
+    public static Encoding ofIds(int[] ids, String[] tokens) {
+        int n = ids.length;
+        int[] words = new int[n];
+        Arrays.fill(words, -1);
+        int[] ones = new int[n];
+        Arrays.fill(ones, 1);
+        return new Encoding(ids.clone(), new int[n], tokens.clone(), words, new int[2 * n], new int[n], ones,
+                List.of(), NO_RANGES, new String[0]);
+    }
+
     /** The number of tokens. */
     public int length() {
         return ids.length;

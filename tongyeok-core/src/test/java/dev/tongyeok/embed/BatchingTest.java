@@ -41,4 +41,41 @@ class BatchingTest {
         assertEquals(402, longOne.originalTokens());
         assertEquals("word ".repeat(254).length() - 1, longOne.keptChars());
     }
+
+    /**
+     * Inputs with different options share one encoder pass and each gets exactly what it would get
+     * alone; token ids taken from the tokenizer give the text's own vector.
+     */
+    @org.junit.jupiter.api.Test
+    void mixedOptionsAndTokenIds() throws Exception {
+        Embedder e = Embedder.load("all-minilm-l6-v2");
+        List<String> texts = Fixtures.brown(12);
+        List<EmbedOptions> options = List.of(EmbedOptions.DEFAULTS, EmbedOptions.DEFAULTS.withDimensions(64),
+                EmbedOptions.DEFAULTS.withPooling(Pooling.CLS).withNormalize(false),
+                EmbedOptions.DEFAULTS.withPooling(Pooling.NONE));
+        List<EncodedInput> mixed = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            EmbedOptions o = options.get(i % options.size());
+            mixed.add(i % 3 == 1 ? e.encodeIds(e.tokenizer().encode(texts.get(i)).ids(), o) : e.encode(texts.get(i), o));
+        }
+        List<Embedding> together = e.embedEncoded(mixed);
+        for (int i = 0; i < texts.size(); i++) {
+            Embedding alone = e.embed(List.of(texts.get(i)), options.get(i % options.size())).get(0);
+            if (alone.vector() != null) {
+                assertArrayEquals(alone.vector(), together.get(i).vector(), "text " + i);
+            } else {
+                assertEquals(alone.tokenVectors().length, together.get(i).tokenVectors().length);
+                for (int t = 0; t < alone.tokenVectors().length; t++) {
+                    assertArrayEquals(alone.tokenVectors()[t], together.get(i).tokenVectors()[t], "text " + i + " token " + t);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> e.encodeIds(new int[] {101, 30522}, EmbedOptions.DEFAULTS));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> e.encodeIds(new int[0], EmbedOptions.DEFAULTS));
+        EncodedInput cut = e.encodeIds(new int[300], EmbedOptions.DEFAULTS);
+        assertTrue(cut.truncated());
+        assertEquals(256, cut.encoding().length());
+    }
 }
