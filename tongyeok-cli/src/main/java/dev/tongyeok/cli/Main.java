@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tongyeok", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Text in any script to a model's own tokens and vectors, in pure Java.",
         subcommands = {TokenizeCommand.class, EmbedCommand.class, AttentionCommand.class, SimilarityCommand.class,
-            ModelsCommand.class, CommandLine.HelpCommand.class})
+            ModelsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad usage or bad input. */

@@ -139,10 +139,21 @@ public final class Embedder {
      * @throws IllegalArgumentException when {@code options.dimensions()} exceeds the model's width
      */
     public EncodedInput encode(String text, EmbedOptions options) {
+        return encode(text, options, false);
+    }
+
+    /**
+     * As {@link #encode(String, EmbedOptions)}, cutting tokens at the start instead of the end when
+     * {@code fromLeft} (HF's {@code truncation_side="left"}; the markers stay).
+     *
+     * @throws IllegalArgumentException when {@code options.dimensions()} exceeds the model's width
+     */
+    public EncodedInput encode(String text, EmbedOptions options, boolean fromLeft) {
         checkDimensions(options);
         String input = options.prompt() + text;
-        Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
-        int[] cut = truncation(e, input);
+        Truncation t = new Truncation(maxLength(options), 0, Truncation.Strategy.LONGEST_FIRST, fromLeft);
+        Encoding e = tokenizer.withTruncation(t).encode(input);
+        int[] cut = truncation(e, input, fromLeft);
         return new EncodedInput(e, options, cut[0], cut[1]);
     }
 
@@ -284,16 +295,20 @@ public final class Embedder {
      * What truncation did to {@code input}: {original token count, UTF-16 chars kept}; the whole
      * input when nothing was cut.
      */
-    private int[] truncation(Encoding e, String input) {
+    private int[] truncation(Encoding e, String input, boolean fromLeft) {
         if (e.overflowing().isEmpty()) {
             return new int[] {e.length(), input.length()};
         }
-        int kept = 0;
+        int from = input.length();
+        int to = 0;
         for (int t = 0; t < e.length(); t++) {
             if (e.specialTokensMask()[t] == 0) {
-                kept = Math.max(kept, e.end(t));
+                from = Math.min(from, e.start(t));
+                to = Math.max(to, e.end(t));
             }
         }
+        // Cut at the end: the chars up to the last kept token; at the start: those from the first.
+        int kept = fromLeft ? input.length() - from : to;
         return new int[] {tokenizer.countTokens(input), kept};
     }
 
@@ -395,7 +410,7 @@ public final class Embedder {
             }
         };
         float[] last = model.forward(pack(List.of(e)), obs);
-        int[] cut = truncation(e, input);
+        int[] cut = truncation(e, input, false);
         return new Inspection(e, statics, List.copyOf(hidden), attention, sentenceVector(last, 0, T, options), cut[0],
                 cut[1]);
     }

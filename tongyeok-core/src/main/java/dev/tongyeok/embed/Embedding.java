@@ -10,7 +10,7 @@ import dev.tongyeok.tokenize.Encoding;
  * @param vector the sentence vector, or null with {@link Pooling#NONE}
  * @param tokenVectors one vector per token with {@link Pooling#NONE}, else null
  * @param originalTokens how many tokens the text had before truncation, special tokens included
- * @param keptChars the input was cut after this many UTF-16 chars (prompt included); equal to
+ * @param keptChars how many UTF-16 chars of the input (prompt included) the kept tokens cover when it was cut (from the end, or with left truncation from the start); equal to
  *     its length when nothing was cut
  */
 public record Embedding(Encoding encoding, float[] vector, float[][] tokenVectors, int originalTokens, int keptChars) {

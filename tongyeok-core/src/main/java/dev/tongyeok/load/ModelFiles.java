@@ -13,12 +13,25 @@ import dev.tongyeok.tokenize.Tokenizer;
  * @param pooling the default pooling: {@code mean}, {@code cls} or {@code last}
  * @param normalize whether sentence vectors are L2-normalized by default
  * @param maxSeqLength the longest input in tokens, special tokens included
+ * @param prompts named prompts put before inputs (sentence-transformers' {@code prompts}:
+ *     {@code "query" -> "query: "}), possibly empty
  */
 public record ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, BertConfig config, String pooling,
-        boolean normalize, int maxSeqLength) {
+        boolean normalize, int maxSeqLength, java.util.Map<String, String> prompts) {
+
+    /** Copies the prompts. */
+    public ModelFiles {
+        prompts = java.util.Map.copyOf(prompts);
+    }
+
+    /** Files without named prompts. */
+    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, BertConfig config, String pooling,
+            boolean normalize, int maxSeqLength) {
+        this(name, tokenizer, weights, config, pooling, normalize, maxSeqLength, java.util.Map.of());
+    }
 
     /** These files under another name. */
     public ModelFiles withName(String newName) {
-        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength);
+        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength, prompts);
     }
 }

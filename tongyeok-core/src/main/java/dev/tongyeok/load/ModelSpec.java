@@ -130,7 +130,7 @@ public final class ModelSpec {
             BuiltinModel m = builtin.get();
             OnnxWeights w = OnnxWeights.read(m.onnxFile());
             return new ModelFiles(m.name(), m.tokenizer(), w, w.inferBertConfig(), m.pooling(), m.normalize(),
-                    m.maxSeqLength());
+                    m.maxSeqLength(), m.prompts());
         }
         Path p = Path.of(spec);
         if (!Files.exists(p) && HUB_ID.matcher(spec).matches()) {
@@ -192,8 +192,8 @@ public final class ModelSpec {
 
     /**
      * Pooling, normalization and the length limit from the sentence-transformers files when
-     * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json}),
-     * else mean pooling, normalized, limited by {@code max_position_embeddings}.
+     * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json},
+     * the named prompts of {@code config_sentence_transformers.json}), else mean pooling, normalized, limited by {@code max_position_embeddings}.
      */
     private static ModelFiles withDefaults(String spec, Path dir, Tokenizer tokenizer, WeightSource w, BertConfig cfg)
             throws IOException {
@@ -225,6 +225,12 @@ public final class ModelSpec {
             int m = json.readTree(sbert.toFile()).path("max_seq_length").asInt(max);
             max = Math.min(max, m);
         }
-        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max);
+        java.util.Map<String, String> prompts = new java.util.LinkedHashMap<>();
+        Path st = dir.resolve("config_sentence_transformers.json");
+        if (Files.isRegularFile(st)) {
+            json.readTree(st.toFile()).path("prompts").properties()
+                    .forEach(e -> prompts.put(e.getKey(), e.getValue().asText("")));
+        }
+        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max, prompts);
     }
 }

@@ -1,0 +1,173 @@
+package dev.tongyeok.server;
+
+import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.embed.Embedding;
+import dev.tongyeok.embed.EncodedInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Dynamic batching for one model: requests put their tokenized inputs in a queue; one dispatcher
+ * thread takes everything waiting, up to {@code maxBatchTokens} tokens, and runs it as one encoder
+ * pass ({@link Embedder#embedEncoded}, which spreads the pass over the cores), while new requests
+ * queue up behind it. A request with many inputs is split across passes and joined back in order;
+ * the engine's packed batches carry no padding, so mixing lengths wastes nothing and no sorting by
+ * length is needed, and each input's vector is the same whatever shares its pass.
+ */
+final class Batcher implements AutoCloseable {
+    private final String model;
+    private final Embedder embedder;
+    private final int maxBatchTokens;
+    private final Metrics metrics;
+    private final ArrayDeque<Item> queue = new ArrayDeque<>(); // guarded by lock
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition nonEmpty = lock.newCondition();
+    private final Thread dispatcher;
+    private volatile boolean closing;
+
+    /** One request's inputs and where their results go. */
+    private static final class Job {
+        final Embedding[] results;
+        final AtomicInteger remaining;
+        final CompletableFuture<List<Embedding>> future = new CompletableFuture<>();
+
+        Job(int n) {
+            results = new Embedding[n];
+            remaining = new AtomicInteger(n);
+        }
+
+        void deliver(int index, Embedding e) {
+            results[index] = e;
+            if (remaining.decrementAndGet() == 0) {
+                future.complete(Arrays.asList(results));
+            }
+        }
+    }
+
+    private record Item(Job job, int index, EncodedInput input) {
+    }
+
+    Batcher(String model, Embedder embedder, int maxBatchTokens, Metrics metrics) {
+        this.model = model;
+        this.embedder = embedder;
+        this.maxBatchTokens = maxBatchTokens;
+        this.metrics = metrics;
+        metrics.queue(model, this::queued);
+        this.dispatcher = Thread.ofPlatform().name("tongyeok-batcher-" + model).daemon().start(this::dispatch);
+    }
+
+    /**
+     * Queues one request's inputs; the future completes with their results in order. Cancelling the
+     * future drops the inputs not yet run.
+     */
+    CompletableFuture<List<Embedding>> submit(List<EncodedInput> inputs) {
+        Job job = new Job(inputs.size());
+        if (inputs.isEmpty()) {
+            job.future.complete(List.of());
+            return job.future;
+        }
+        lock.lock();
+        try { // all of a request's inputs at once, so a pass never starts between them needlessly
+            if (closing) {
+                job.future.completeExceptionally(new ApiException(ApiException.Kind.NOT_READY,
+                        "the server is shutting down"));
+                return job.future;
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                queue.add(new Item(job, i, inputs.get(i)));
+            }
+            nonEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        return job.future;
+    }
+
+    private void dispatch() {
+        List<Item> batch = new ArrayList<>();
+        while (true) {
+            batch.clear();
+            lock.lock();
+            try {
+                while (queue.isEmpty()) {
+                    if (closing) {
+                        return;
+                    }
+                    nonEmpty.await(50, TimeUnit.MILLISECONDS);
+                }
+                // Everything waiting, up to the token budget (a longer single input still goes alone).
+                int tokens = 0;
+                for (Item next; (next = queue.peek()) != null
+                        && (batch.isEmpty() || tokens + next.input().encoding().length() <= maxBatchTokens); ) {
+                    batch.add(queue.poll());
+                    tokens += next.input().encoding().length();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            batch.removeIf(item -> item.job().future.isDone()); // timed out or failed: drop the rest
+            if (!batch.isEmpty()) {
+                run(batch);
+            }
+        }
+    }
+
+    private void run(List<Item> batch) {
+        List<EncodedInput> inputs = new ArrayList<>(batch.size());
+        int tokens = 0;
+        for (Item item : batch) {
+            inputs.add(item.input());
+            tokens += item.input().encoding().length();
+        }
+        long t0 = System.nanoTime();
+        try {
+            List<Embedding> out = embedder.embedEncoded(inputs);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).job().deliver(batch.get(i).index(), out.get(i));
+            }
+        } catch (RuntimeException | Error e) {
+            for (Item item : batch) {
+                item.job().future.completeExceptionally(e);
+            }
+        }
+        metrics.batchInputs.labelValues(model).observe(batch.size());
+        metrics.batchTokens.labelValues(model).observe(tokens);
+        metrics.batchSeconds.labelValues(model).observe((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Inputs waiting for a pass. */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses new work, finishes what is queued, and stops the dispatcher. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            nonEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            dispatcher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.tongyeok.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The HTTP side of every request: route lookup, method, API key, CORS, body size, the bound on
+ * requests in flight, error bodies in the route's API family's shape, and metrics. Handlers run on
+ * virtual threads and may block; nothing a client sends can make this handler throw.
+ */
+final class HttpFront extends Handler.Abstract {
+    private enum Method { GET, POST }
+
+    /** A route: its method, whether it takes a concurrency slot, and what it does with the body. */
+    private record Route(Method method, boolean heavy, Function<ObjectNode, Reply> action) {
+    }
+
+    private final Service service;
+    private final ServerOptions options;
+    private final Metrics metrics;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Semaphore slots;
+    private final byte[] apiKey;
+
+    HttpFront(Service service) {
+        this.service = service;
+        this.options = service.options;
+        this.metrics = service.metrics;
+        this.slots = new Semaphore(options.maxConcurrentRequests());
+        this.apiKey = options.apiKey() == null ? null : ("Bearer " + options.apiKey()).getBytes(StandardCharsets.UTF_8);
+        routes.put("/v1/embeddings", new Route(Method.POST, true, service::openAiEmbeddings));
+        routes.put("/v1/models", new Route(Method.GET, false, b -> service.openAiModels()));
+        routes.put("/embed", new Route(Method.POST, true, b -> service.teiEmbed(b, false)));
+        routes.put("/embed_all", new Route(Method.POST, true, b -> service.teiEmbed(b, true)));
+        routes.put("/tokenize", new Route(Method.POST, true, service::teiTokenize));
+        routes.put("/decode", new Route(Method.POST, false, service::teiDecode));
+        routes.put("/info", new Route(Method.GET, false, b -> service.teiInfo()));
+        routes.put("/health", new Route(Method.GET, false, b -> service.health()));
+        routes.put("/api/embed", new Route(Method.POST, true, service::ollamaEmbed));
+        routes.put("/inspect", new Route(Method.POST, true, service::inspect));
+        routes.put("/metrics", new Route(Method.GET, false, b -> metrics()));
+    }
+
+    /** Routes without an API key: probes must reach them. */
+    private static final Set<String> OPEN = Set.of("/health");
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long t0 = System.nanoTime();
+        String path = Request.getPathInContext(request);
+        Route route = routes.get(path);
+        String label = route != null ? path : "other";
+        Api api = Api.of(path);
+        Reply reply;
+        boolean slot = false;
+        try {
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            String allowed = allowedOrigin(origin);
+            if (allowed != null) {
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, allowed);
+                response.getHeaders().put(HttpHeader.VARY, "Origin");
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS,
+                        "X-Tongyeok-Truncated-Count, X-Tongyeok-Truncated-Inputs, X-Tongyeok-Original-Tokens, "
+                                + "X-Tongyeok-Kept-Tokens, Retry-After");
+            }
+            if (request.getMethod().equals("OPTIONS")) {
+                reply = preflight(route, allowed);
+            } else {
+                reply = dispatch(request, path, route, api);
+                slot = reply == null;
+                if (slot) {
+                    try {
+                        reply = run(request, route);
+                    } finally {
+                        slots.release();
+                        metrics.inFlight.dec();
+                    }
+                }
+            }
+        } catch (ApiException e) {
+            reply = error(api, e);
+        } catch (RuntimeException | Error e) {
+            // A bug, not the client's fault: say so without a stack trace, keep serving.
+            System.err.println("tongyeok serve: internal error on " + request.getMethod() + " " + path + ": " + e);
+            reply = error(api, new ApiException(ApiException.Kind.INTERNAL, "internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "")));
+        }
+        send(response, callback, reply);
+        metrics.requests.labelValues(label, Integer.toString(reply.status())).inc();
+        metrics.latency.labelValues(label).observe((System.nanoTime() - t0) / 1e9);
+        return true;
+    }
+
+    /**
+     * Checks route, method and key, and takes a concurrency slot for heavy routes; null means go on
+     * (with a slot taken for heavy routes).
+     */
+    private Reply dispatch(Request request, String path, Route route, Api api) {
+        if (route == null) {
+            throw new ApiException(ApiException.Kind.NOT_FOUND, "no route " + request.getMethod() + " " + path
+                    + " (routes: " + String.join(", ", routes.keySet()) + ")");
+        }
+        if (!request.getMethod().equals(route.method().name())) {
+            throw new ApiException(ApiException.Kind.METHOD_NOT_ALLOWED, path + " takes " + route.method()
+                    + ", not " + request.getMethod());
+        }
+        if (apiKey != null && !OPEN.contains(path)) {
+            String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            if (auth == null) {
+                throw new ApiException(ApiException.Kind.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>'");
+            }
+            if (!MessageDigest.isEqual(apiKey, auth.getBytes(StandardCharsets.UTF_8))) {
+                throw new ApiException(ApiException.Kind.UNAUTHORIZED, "wrong API key");
+            }
+        }
+        if (route.heavy()) {
+            if (!slots.tryAcquire()) {
+                throw new ApiException(ApiException.Kind.OVERLOADED, "the server has "
+                        + options.maxConcurrentRequests() + " requests in flight (--max-concurrent-requests); "
+                        + "retry after a second");
+            }
+            metrics.inFlight.inc();
+        }
+        return route.heavy() ? null : run(request, route);
+    }
+
+    private Reply run(Request request, Route route) {
+        ObjectNode body = route.method() == Method.POST ? Fields.object(body(request)) : null;
+        return route.action().apply(body);
+    }
+
+    private byte[] body(Request request) {
+        long max = options.maxBodyBytes();
+        long declared = request.getLength();
+        if (declared > max) {
+            throw new ApiException(ApiException.Kind.TOO_LARGE, "the body has " + declared + " bytes, more than the "
+                    + max + " this server takes (--max-body-size)");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] b = in.readNBytes((int) max + 1);
+            if (b.length > max) {
+                throw new ApiException(ApiException.Kind.TOO_LARGE, "the body is longer than the " + max
+                        + " bytes this server takes (--max-body-size)");
+            }
+            return b;
+        } catch (IOException e) {
+            throw new ApiException(ApiException.Kind.BAD_JSON, "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private String allowedOrigin(String origin) {
+        if (origin == null || options.corsOrigins().isEmpty()) {
+            return null;
+        }
+        if (options.corsOrigins().contains("*")) {
+            return "*";
+        }
+        return options.corsOrigins().contains(origin) ? origin : null;
+    }
+
+    private Reply preflight(Route route, String allowed) {
+        Reply r = new Reply(204, null, new byte[0], new LinkedHashMap<>());
+        r.headers().put("Allow", (route == null ? "GET, POST" : route.method().name()) + ", OPTIONS");
+        if (allowed != null) {
+            r.headers().put("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            r.headers().put("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            r.headers().put("Access-Control-Max-Age", "600");
+        }
+        return r;
+    }
+
+    private Reply metrics() {
+        try {
+            return new Reply(200, metrics.contentType(), metrics.scrape(), new LinkedHashMap<>());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Reply error(Api api, ApiException e) {
+        Reply r = Reply.json(api.status(e.kind), Service.bytes(api.body(e)), new LinkedHashMap<>());
+        switch (e.kind) {
+            case OVERLOADED, TIMEOUT, NOT_READY -> r.headers().put("Retry-After", "1");
+            case UNAUTHORIZED -> r.headers().put("WWW-Authenticate", "Bearer");
+            case METHOD_NOT_ALLOWED -> {
+                Route route = null;
+                for (var entry : routes.entrySet()) {
+                    if (e.getMessage().startsWith(entry.getKey() + " ")) {
+                        route = entry.getValue();
+                    }
+                }
+                if (route != null) {
+                    r.headers().put("Allow", route.method().name() + ", OPTIONS");
+                }
+            }
+            default -> {
+            }
+        }
+        return r;
+    }
+
+    private static void send(Response response, Callback callback, Reply reply) {
+        response.setStatus(reply.status());
+        if (reply.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        }
+        reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        response.write(true, ByteBuffer.wrap(reply.body()), callback);
+    }
+}
