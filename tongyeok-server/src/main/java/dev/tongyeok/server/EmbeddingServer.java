@@ -176,7 +176,7 @@ public final class EmbeddingServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        service.loading("shutting down");
+        // Requests already past the front door finish; Jetty's graceful handler answers new ones 503.
         try {
             jetty.stop();
         } catch (Exception e) {
