@@ -15,9 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Dynamic batching for one model: requests put their tokenized inputs in a queue; one dispatcher
- * thread takes everything waiting, up to {@code maxBatchTokens} tokens, and runs it as one encoder
- * pass ({@link Embedder#embedEncoded}, which spreads the pass over the cores), while new requests
- * queue up behind it. A request with many inputs is split across passes and joined back in order;
+ * per core takes its share of what is waiting (at most {@code maxBatchTokens} tokens) and runs it as
+ * one encoder pass, while new requests queue up behind. Under load each pass runs on one core and
+ * the cores work on different passes (the way the library embeds many texts); a pass that finds the
+ * server otherwise idle spreads its matrix products over every core instead, for latency. A request with many inputs is split across passes and joined back in order;
  * the engine's packed batches carry no padding, so mixing lengths wastes nothing and no sorting by
  * length is needed, and each input's vector is the same whatever shares its pass.
  */
@@ -29,7 +30,10 @@ final class Batcher implements AutoCloseable {
     private final ArrayDeque<Item> queue = new ArrayDeque<>(); // guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
-    private final Thread dispatcher;
+    private final List<Thread> dispatchers = new ArrayList<>();
+    private final int workers = dev.tongyeok.tensor.ops.Ops.POOL.getParallelism();
+    private int queuedTokens; // guarded by lock
+    private int active;       // passes running, guarded by lock
     private volatile boolean closing;
 
     /** One request's inputs and where their results go. */
@@ -60,7 +64,9 @@ final class Batcher implements AutoCloseable {
         this.maxBatchTokens = maxBatchTokens;
         this.metrics = metrics;
         metrics.queue(model, this::queued);
-        this.dispatcher = Thread.ofPlatform().name("tongyeok-batcher-" + model).daemon().start(this::dispatch);
+        for (int w = 0; w < workers; w++) {
+            dispatchers.add(Thread.ofPlatform().name("tongyeok-batcher-" + model + "-" + w).daemon().start(this::dispatch));
+        }
     }
 
     /**
@@ -82,8 +88,9 @@ final class Batcher implements AutoCloseable {
             }
             for (int i = 0; i < inputs.size(); i++) {
                 queue.add(new Item(job, i, inputs.get(i)));
+                queuedTokens += inputs.get(i).encoding().length();
             }
-            nonEmpty.signal();
+            nonEmpty.signalAll();
         } finally {
             lock.unlock();
         }
@@ -94,6 +101,7 @@ final class Batcher implements AutoCloseable {
         List<Item> batch = new ArrayList<>();
         while (true) {
             batch.clear();
+            boolean alone;
             lock.lock();
             try {
                 while (queue.isEmpty()) {
@@ -102,26 +110,41 @@ final class Batcher implements AutoCloseable {
                     }
                     nonEmpty.await(50, TimeUnit.MILLISECONDS);
                 }
-                // Everything waiting, up to the token budget (a longer single input still goes alone).
+                // This dispatcher's share of what waits, at least one library-sized batch, at most the
+                // budget; a longer single input still goes alone.
+                int share = Math.max(Embedder.TOKEN_BUDGET, (queuedTokens + workers - 1) / workers);
+                int cap = Math.min(maxBatchTokens, share);
                 int tokens = 0;
                 for (Item next; (next = queue.peek()) != null
-                        && (batch.isEmpty() || tokens + next.input().encoding().length() <= maxBatchTokens); ) {
+                        && (batch.isEmpty() || tokens + next.input().encoding().length() <= cap); ) {
                     batch.add(queue.poll());
                     tokens += next.input().encoding().length();
                 }
+                queuedTokens -= tokens;
+                alone = active == 0 && queue.isEmpty();
+                active++;
             } catch (InterruptedException e) {
                 return;
             } finally {
                 lock.unlock();
             }
-            batch.removeIf(item -> item.job().future.isDone()); // timed out or failed: drop the rest
-            if (!batch.isEmpty()) {
-                run(batch);
+            try {
+                batch.removeIf(item -> item.job().future.isDone()); // timed out or failed: drop the rest
+                if (!batch.isEmpty()) {
+                    run(batch, alone);
+                }
+            } finally {
+                lock.lock();
+                try {
+                    active--;
+                } finally {
+                    lock.unlock();
+                }
             }
         }
     }
 
-    private void run(List<Item> batch) {
+    private void run(List<Item> batch, boolean alone) {
         List<EncodedInput> inputs = new ArrayList<>(batch.size());
         int tokens = 0;
         for (Item item : batch) {
@@ -130,7 +153,10 @@ final class Batcher implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-            List<Embedding> out = embedder.embedEncoded(inputs);
+            // Alone: this thread's pass splits its products over the cores. Otherwise the pass runs
+            // inside the compute pool, on one core, beside the other dispatchers' passes.
+            List<Embedding> out = alone ? embedder.embedEncoded(inputs)
+                    : dev.tongyeok.tensor.ops.Ops.POOL.submit(() -> embedder.embedEncoded(inputs)).join();
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).job().deliver(batch.get(i).index(), out.get(i));
             }
@@ -160,12 +186,14 @@ final class Batcher implements AutoCloseable {
         lock.lock();
         try {
             closing = true;
-            nonEmpty.signal();
+            nonEmpty.signalAll();
         } finally {
             lock.unlock();
         }
         try {
-            dispatcher.join();
+            for (Thread t : dispatchers) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
