@@ -136,8 +136,8 @@ final class ServeCommand implements Callable<Integer> {
             throw e instanceof RuntimeException && !(e instanceof dev.tongyeok.load.ModelException)
                     ? new InputException(String.valueOf(e.getMessage())) : e;
         }
-        err.println("tongyeok serve: ready: " + String.join(", ", server.modelNames()) + (apiKey != null
-                || System.getenv("TONGYEOK_API_KEY") != null ? " (API key required)" : "") + "; try: curl " + url
+        err.println("tongyeok serve: ready: " + String.join(", ", server.modelNames())
+                + (options.apiKey() != null ? " (API key required)" : "") + "; try: curl " + url
                 + "/embed -H 'Content-Type: application/json' -d '{\"inputs\":\"I love you so much.\"}'");
         stopped.await(); // until SIGTERM / Ctrl-C runs the hook
         return 0;

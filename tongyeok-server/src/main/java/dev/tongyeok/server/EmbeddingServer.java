@@ -120,7 +120,7 @@ public final class EmbeddingServer implements AutoCloseable {
                 Batcher b = options.batching() ? new Batcher(s.name(), e, options.maxBatchTokens(), service.metrics)
                         : null;
                 out.put(s.name(), new ServedModel(s.name(), e, maxInput, b));
-                models = Map.copyOf(out);
+                models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(out)); // in --model order
             }
             service.ready(out);
             loaded.complete(null);

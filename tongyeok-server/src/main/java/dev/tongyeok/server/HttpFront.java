@@ -93,11 +93,11 @@ final class HttpFront extends Handler.Abstract {
                 }
             }
         } catch (ApiException e) {
-            reply = error(api, e);
+            reply = error(api, path, e);
         } catch (RuntimeException | Error e) {
             // A bug, not the client's fault: say so without a stack trace, keep serving.
             System.err.println("tongyeok serve: internal error on " + request.getMethod() + " " + path + ": " + e);
-            reply = error(api, new ApiException(ApiException.Kind.INTERNAL, "internal error: " + e.getClass().getSimpleName()
+            reply = error(api, path, new ApiException(ApiException.Kind.INTERNAL, "internal error: " + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "")));
         }
         send(response, callback, reply);
@@ -192,22 +192,12 @@ final class HttpFront extends Handler.Abstract {
         }
     }
 
-    private Reply error(Api api, ApiException e) {
+    private Reply error(Api api, String path, ApiException e) {
         Reply r = Reply.json(api.status(e.kind), Service.bytes(api.body(e)), new LinkedHashMap<>());
         switch (e.kind) {
             case OVERLOADED, TIMEOUT, NOT_READY -> r.headers().put("Retry-After", "1");
             case UNAUTHORIZED -> r.headers().put("WWW-Authenticate", "Bearer");
-            case METHOD_NOT_ALLOWED -> {
-                Route route = null;
-                for (var entry : routes.entrySet()) {
-                    if (e.getMessage().startsWith(entry.getKey() + " ")) {
-                        route = entry.getValue();
-                    }
-                }
-                if (route != null) {
-                    r.headers().put("Allow", route.method().name() + ", OPTIONS");
-                }
-            }
+            case METHOD_NOT_ALLOWED -> r.headers().put("Allow", routes.get(path).method().name() + ", OPTIONS");
             default -> {
             }
         }

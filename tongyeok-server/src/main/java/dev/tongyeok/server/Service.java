@@ -38,7 +38,8 @@ final class Service {
     final ServerOptions options;
     final Metrics metrics;
     private final String version;
-    private volatile Map<String, ServedModel> models = Map.of();
+    private volatile Map<String, ServedModel> models = Map.of(); // in --model order, the default first
+    private volatile ServedModel defaultModel;
     private volatile String loading = "starting";
 
     Service(ServerOptions options, Metrics metrics, String version) {
@@ -49,12 +50,10 @@ final class Service {
 
     /** Makes the server ready with these models; the first is the default. */
     void ready(Map<String, ServedModel> loaded) {
-        this.models = Map.copyOf(loaded);
+        this.models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(loaded));
         this.defaultModel = loaded.values().iterator().next();
         this.loading = null;
     }
-
-    private volatile ServedModel defaultModel;
 
     /** What the server is waiting for, or null once ready. */
     String loading() {
@@ -124,13 +123,18 @@ final class Service {
         }
         List<Embedding> out = run(m, encoded);
         reportTruncation(m, out, headers);
-        int tokens = 0;
-        for (Embedding e : out) {
-            tokens += e.encoding().length();
-        }
         metrics.inputs.labelValues(m.name()).inc(out.size());
-        metrics.tokens.labelValues(m.name()).inc(tokens);
+        metrics.tokens.labelValues(m.name()).inc(tokens(out));
         return out;
+    }
+
+    /** The tokens the encoder saw for {@code out}, markers included: what the APIs report as usage. */
+    private static int tokens(List<Embedding> out) {
+        int n = 0;
+        for (Embedding e : out) {
+            n += e.encoding().length();
+        }
+        return n;
     }
 
     private List<Embedding> run(ServedModel m, List<EncodedInput> encoded) {
@@ -223,11 +227,7 @@ final class Service {
         List<Fields.Input> inputs = Fields.inputs(body, "input", options.maxClientBatchSize());
         Map<String, String> headers = new LinkedHashMap<>();
         List<Embedding> out = embed(m, inputs, opts, options.autoTruncate(), false, "input", headers);
-        int tokens = 0;
-        for (Embedding e : out) {
-            tokens += e.encoding().length();
-        }
-        int promptTokens = tokens;
+        int promptTokens = tokens(out);
         return Reply.json(200, write(g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
@@ -428,11 +428,7 @@ final class Service {
         List<Fields.Input> inputs = Fields.inputs(body, "input", options.maxClientBatchSize());
         Map<String, String> headers = new LinkedHashMap<>();
         List<Embedding> out = embed(m, inputs, opts, truncate, false, "input", headers);
-        int tokens = 0;
-        for (Embedding e : out) {
-            tokens += e.encoding().length();
-        }
-        int promptTokens = tokens;
+        int promptTokens = tokens(out);
         return Reply.json(200, write(g -> {
             g.writeStartObject();
             g.writeStringField("model", m.name());
