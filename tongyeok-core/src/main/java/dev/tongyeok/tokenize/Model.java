@@ -24,4 +24,12 @@ public interface Model {
 
     /** The vocabulary as token to id. */
     Map<String, Integer> vocab();
+
+    /**
+     * The token that stands for text the vocabulary cannot represent ({@code [UNK]}, {@code <unk>}),
+     * or null when the model has none.
+     */
+    default String unknownToken() {
+        return null;
+    }
 }

@@ -1,7 +1,10 @@
 package dev.tongyeok.server;
 
 import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.tokenize.Tokenizer;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +60,8 @@ public final class EmbeddingServer implements AutoCloseable {
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile Map<String, ServedModel> models = Map.of();
 
-    private EmbeddingServer(ServerOptions options, List<ModelSource> sources) throws IOException {
+    private EmbeddingServer(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizers)
+            throws IOException {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no model to serve");
         }
@@ -66,6 +70,12 @@ public final class EmbeddingServer implements AutoCloseable {
             if (seen.put(s.name(), s.spec()) != null) {
                 throw new IllegalArgumentException("model name '" + s.name() + "' is given twice; serve the second "
                         + "under another name with --model NAME=SPEC");
+            }
+        }
+        for (ModelSource s : tokenizers) {
+            if (seen.put(s.name(), s.spec()) != null) {
+                throw new IllegalArgumentException("name '" + s.name() + "' is given twice; give the tokenizer "
+                        + "another name with --tokenizer NAME=PATH");
             }
         }
         String version = EmbeddingServer.class.getPackage().getImplementationVersion();
@@ -90,7 +100,7 @@ public final class EmbeddingServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot start the HTTP server: " + e, e);
         }
-        Thread.ofPlatform().name("tongyeok-model-loader").daemon().start(() -> load(options, sources));
+        Thread.ofPlatform().name("tongyeok-model-loader").daemon().start(() -> load(options, sources, tokenizers));
     }
 
     /**
@@ -101,11 +111,38 @@ public final class EmbeddingServer implements AutoCloseable {
      * @throws IllegalArgumentException when there is no model or a name repeats
      */
     public static EmbeddingServer start(ServerOptions options, List<ModelSource> sources) throws IOException {
-        return new EmbeddingServer(options, sources);
+        return new EmbeddingServer(options, sources, List.of());
     }
 
-    private void load(ServerOptions options, List<ModelSource> sources) {
+    /**
+     * As {@link #start(ServerOptions, List)}, also serving {@code tokenizers} for {@code /tokenize},
+     * {@code /decode} and the explorer's side-by-side token view: each SPEC is a {@code tokenizer.json}
+     * file or a directory holding one, of any model family (no weights needed).
+     */
+    public static EmbeddingServer start(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizers)
+            throws IOException {
+        return new EmbeddingServer(options, sources, List.copyOf(tokenizers));
+    }
+
+    private void load(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizerSources) {
         try {
+            Map<String, Tokenizer> tokenizers = new LinkedHashMap<>();
+            for (ModelSource s : tokenizerSources) {
+                service.loading("loading tokenizer " + s.name());
+                Path file = Path.of(s.spec());
+                if (Files.isDirectory(file)) {
+                    file = file.resolve("tokenizer.json");
+                }
+                if (!Files.isRegularFile(file)) {
+                    throw new IOException("tokenizer " + s.name() + ": " + file + " is not a file (give a tokenizer.json "
+                            + "or a directory holding one)");
+                }
+                try {
+                    tokenizers.put(s.name(), Tokenizer.fromFile(file));
+                } catch (RuntimeException e) {
+                    throw new IOException("tokenizer " + s.name() + ": " + file + ": " + e.getMessage(), e);
+                }
+            }
             Map<String, ServedModel> out = new LinkedHashMap<>();
             for (ModelSource s : sources) {
                 service.loading("loading model " + s.name());
@@ -122,7 +159,7 @@ public final class EmbeddingServer implements AutoCloseable {
                 out.put(s.name(), new ServedModel(s.name(), e, maxInput, b));
                 models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(out)); // in --model order
             }
-            service.ready(out);
+            service.ready(out, tokenizers);
             loaded.complete(null);
         } catch (Throwable t) {
             service.loading("loading failed: " + t.getMessage());

@@ -54,10 +54,47 @@ final class HttpFront extends Handler.Abstract {
         routes.put("/api/embed", new Route(Method.POST, true, service::ollamaEmbed));
         routes.put("/inspect", new Route(Method.POST, true, service::inspect));
         routes.put("/metrics", new Route(Method.GET, false, b -> metrics()));
+        for (Map.Entry<String, String> a : EXPLORER.entrySet()) {
+            Reply asset = asset(a.getValue());
+            routes.put(a.getKey(), new Route(Method.GET, false, b -> asset));
+        }
     }
 
-    /** Routes without an API key: probes must reach them. */
-    private static final Set<String> OPEN = Set.of("/health");
+    /** The explorer's files, served from the classpath: route to file name and content type. */
+    private static final Map<String, String> EXPLORER = Map.of(
+            "/", "index.html",
+            "/explorer.js", "explorer.js",
+            "/explorer.css", "explorer.css");
+
+    /**
+     * Routes without an API key: probes must reach {@code /health}; the explorer's files hold no
+     * data and ask for the key themselves when the API answers 401.
+     */
+    private static final Set<String> OPEN = Set.of("/health", "/", "/explorer.js", "/explorer.css");
+
+    /**
+     * One explorer file as a reply. Its Content-Security-Policy lets the page load nothing but this
+     * server's own files, so the explorer works offline and cannot leak what people type.
+     */
+    private static Reply asset(String file) {
+        String type = file.endsWith(".html") ? "text/html; charset=utf-8"
+                : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+        byte[] bytes;
+        try (InputStream in = HttpFront.class.getResourceAsStream("explorer/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("explorer/" + file + " is missing from the classpath");
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Cache-Control", "no-cache");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
+        return new Reply(200, type, bytes, java.util.Collections.unmodifiableMap(headers));
+    }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {

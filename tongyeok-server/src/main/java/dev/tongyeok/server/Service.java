@@ -10,6 +10,7 @@ import dev.tongyeok.embed.EncodedInput;
 import dev.tongyeok.embed.Inspection;
 import dev.tongyeok.embed.Pooling;
 import dev.tongyeok.tokenize.Encoding;
+import dev.tongyeok.tokenize.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,7 @@ final class Service {
     final Metrics metrics;
     private final String version;
     private volatile Map<String, ServedModel> models = Map.of(); // in --model order, the default first
+    private volatile Map<String, Tokenizer> tokenizers = Map.of(); // served for tokenizing only, in order
     private volatile ServedModel defaultModel;
     private volatile String loading = "starting";
 
@@ -48,9 +50,10 @@ final class Service {
         this.version = version;
     }
 
-    /** Makes the server ready with these models; the first is the default. */
-    void ready(Map<String, ServedModel> loaded) {
+    /** Makes the server ready with these models (the first is the default) and tokenizers. */
+    void ready(Map<String, ServedModel> loaded, Map<String, Tokenizer> tokenizersOnly) {
         this.models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(loaded));
+        this.tokenizers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tokenizersOnly));
         this.defaultModel = loaded.values().iterator().next();
         this.loading = null;
     }
@@ -85,11 +88,92 @@ final class Service {
         if (m == null && name.endsWith(":latest")) { // Ollama clients add a tag
             m = models.get(name.substring(0, name.length() - ":latest".length()));
         }
+        if (m == null && tokenizers.containsKey(name)) {
+            throw ApiException.invalid("model", "'" + name + "' is served for tokenizing only (--tokenizer); "
+                    + "models that embed: " + String.join(", ", models.keySet()));
+        }
         if (m == null) {
             throw new ApiException(ApiException.Kind.MODEL_NOT_FOUND, "model '" + name + "' is not served here (serving: "
                     + String.join(", ", models.keySet()) + ")", "model");
         }
         return m;
+    }
+
+    /** A tokenizer by name: a served model's own, or one served for tokenizing only (model null). */
+    private record NamedTokenizer(String name, Tokenizer tokenizer, ServedModel model) {
+        int vocabSize() {
+            return model != null ? model.embedder().files().config().vocab_size() : tokenizer.vocabSize();
+        }
+    }
+
+    private NamedTokenizer tokenizer(String name) {
+        checkReady();
+        Tokenizer t = name == null ? null : tokenizers.get(name);
+        if (t != null) {
+            return new NamedTokenizer(name, t, null);
+        }
+        if (name != null && !name.isEmpty() && !models.containsKey(name) && !name.endsWith(":latest")) {
+            List<String> all = new ArrayList<>(models.keySet());
+            all.addAll(tokenizers.keySet());
+            throw new ApiException(ApiException.Kind.MODEL_NOT_FOUND, "model '" + name + "' is not served here (serving: "
+                    + String.join(", ", all) + ")", "model");
+        }
+        ServedModel m = model(name);
+        return new NamedTokenizer(m.name(), m.embedder().tokenizer(), m);
+    }
+
+    /**
+     * What each token is, for people looking at them: {@code special} (markers the post-processor
+     * adds, and added special tokens), {@code unknown} (the model's unknown token), {@code byte} (a
+     * byte-fallback {@code <0xNN>} piece), {@code part} (a piece of one character: a byte-level
+     * piece of a multi-byte character, or a jamo of a Hangul syllable that the normalizer
+     * decomposed; it shares the character's span with a neighbour), else {@code text}.
+     */
+    static String[] kinds(Encoding e, Tokenizer tokenizer) {
+        String unk = tokenizer.model().unknownToken();
+        int n = e.length();
+        String[] out = new String[n];
+        for (int t = 0; t < n; t++) {
+            String tok = e.token(t);
+            if (e.specialTokensMask()[t] == 1) {
+                out[t] = "special";
+            } else if (unk != null && unk.equals(tok)) {
+                out[t] = "unknown";
+            } else if (isByteToken(tok)) {
+                out[t] = "byte";
+            } else if (sharesSpan(e, t, t - 1) || sharesSpan(e, t, t + 1)) {
+                out[t] = "part";
+            } else {
+                out[t] = "text";
+            }
+        }
+        return out;
+    }
+
+    /** The tokenizer.json {@code model.type} of {@code t}: WordPiece, BPE, Unigram or WordLevel. */
+    private static String tokenizerType(Tokenizer t) {
+        String name = t.model().getClass().getSimpleName();
+        return name.equals("Bpe") ? "BPE" : name;
+    }
+
+    private static boolean isByteToken(String tok) {
+        return tok.length() == 6 && tok.startsWith("<0x") && tok.endsWith(">")
+                && Character.digit(tok.charAt(3), 16) >= 0 && Character.digit(tok.charAt(4), 16) >= 0;
+    }
+
+    /**
+     * Whether tokens {@code t} and {@code other} cover the same span. A lone word-boundary marker
+     * ({@code ▁} of SentencePiece, {@code Ġ} of byte-level BPE) takes the span of the character after
+     * it without being part of it, so it shares no span.
+     */
+    private static boolean sharesSpan(Encoding e, int t, int other) {
+        return other >= 0 && other < e.length() && e.specialTokensMask()[other] == 0 && e.end(t) > e.start(t)
+                && e.start(t) == e.start(other) && e.end(t) == e.end(other)
+                && !isBoundaryMarker(e.token(t)) && !isBoundaryMarker(e.token(other));
+    }
+
+    private static boolean isBoundaryMarker(String tok) {
+        return tok.equals("\u2581") || tok.equals("\u0120");
     }
 
     // ---- the shared embedding path ----
@@ -300,9 +384,9 @@ final class Service {
     }
 
     Reply teiTokenize(ObjectNode body) {
-        ServedModel m = model(Fields.string(body, "model"));
+        NamedTokenizer nt = tokenizer(Fields.string(body, "model"));
         boolean special = Fields.bool(body, "add_special_tokens", true);
-        String prompt = prompt(m, body);
+        String prompt = nt.model() != null ? prompt(nt.model(), body) : noPrompt(nt, body);
         List<Fields.Input> inputs = Fields.inputs(body, "inputs", options.maxClientBatchSize());
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
@@ -315,7 +399,8 @@ final class Service {
         return Reply.json(write(g -> {
             g.writeStartArray();
             for (String text : texts) {
-                Encoding e = m.embedder().tokenizer().encode(text, special);
+                Encoding e = nt.tokenizer().encode(text, special);
+                String[] kinds = kinds(e, nt.tokenizer());
                 Utf8Offsets bytes = new Utf8Offsets(text);
                 g.writeStartArray();
                 for (int t = 0; t < e.length(); t++) {
@@ -326,6 +411,8 @@ final class Service {
                     g.writeBooleanField("special", isSpecial);
                     g.writeNumberField("start", isSpecial ? 0 : bytes.at(e.start(t)));
                     g.writeNumberField("stop", isSpecial ? 0 : bytes.at(e.end(t)));
+                    g.writeStringField("token", e.token(t));
+                    g.writeStringField("kind", kinds[t]);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -334,8 +421,16 @@ final class Service {
         }));
     }
 
+    private static String noPrompt(NamedTokenizer nt, ObjectNode body) {
+        if (Fields.string(body, "prompt_name") != null) {
+            throw ApiException.invalid("prompt_name", "'" + nt.name() + "' is served for tokenizing only and has no "
+                    + "named prompts");
+        }
+        return "";
+    }
+
     Reply teiDecode(ObjectNode body) {
-        ServedModel m = model(Fields.string(body, "model"));
+        NamedTokenizer nt = tokenizer(Fields.string(body, "model"));
         boolean skip = Fields.bool(body, "skip_special_tokens", true);
         JsonNode ids = body.get("ids");
         if (ids == null || ids.isNull()) {
@@ -360,16 +455,16 @@ final class Service {
         } else {
             sequences.add(Fields.ids(ids, "ids"));
         }
-        int vocab = m.embedder().files().config().vocab_size();
+        int vocab = nt.vocabSize();
         ArrayNode out = Fields.JSON.createArrayNode();
         for (int s = 0; s < sequences.size(); s++) {
             for (int id : sequences.get(s)) {
                 if (id >= vocab) {
                     throw ApiException.invalid("ids", "token id " + id + " is outside the vocabulary [0, " + vocab
-                            + ") of " + m.name());
+                            + ") of " + nt.name());
                 }
             }
-            out.add(m.embedder().tokenizer().decode(sequences.get(s), skip));
+            out.add(nt.tokenizer().decode(sequences.get(s), skip));
         }
         return Reply.json(bytes(out));
     }
@@ -402,8 +497,14 @@ final class Service {
             x.put("pooling", s.embedder().defaultPooling().toString());
             x.put("normalize", s.embedder().files().normalize());
             x.put("max_input_length", s.maxInputTokens());
+            x.put("tokenizer", tokenizerType(s.embedder().tokenizer()));
             x.putPOJO("prompts", s.embedder().files().prompts());
         }
+        ArrayNode toks = o.putArray("tokenizers");
+        for (Map.Entry<String, Tokenizer> t : tokenizers.entrySet()) {
+            toks.addObject().put("name", t.getKey()).put("tokenizer", tokenizerType(t.getValue()));
+        }
+        o.put("max_inspect_tokens", options.maxInspectTokens());
         return Reply.json(bytes(o));
     }
 
@@ -452,15 +553,18 @@ final class Service {
         if (text == null || text.isEmpty()) {
             throw new ApiException(ApiException.Kind.EMPTY, "'text' is missing or empty; give one short text", "text");
         }
-        EmbedOptions opts = EmbedOptions.DEFAULTS.withPrompt(prompt(m, body));
+        boolean truncate = Fields.bool(body, "truncate", false);
         int limit = Math.min(options.maxInspectTokens(), m.maxInputTokens());
+        EmbedOptions opts = EmbedOptions.DEFAULTS.withPrompt(prompt(m, body)).withMaxLength(limit);
         int tokens = m.embedder().tokenizer().countTokens(opts.prompt() + text);
-        if (tokens > limit) {
+        if (tokens > limit && !truncate) {
             throw ApiException.invalid("text", "'text' has " + tokens + " tokens; inspect takes at most " + limit
-                    + " (--max-inspect-tokens) so that its matrices stay small");
+                    + " (--max-inspect-tokens) so that its matrices stay small; send \"truncate\": true to see "
+                    + "the first " + limit);
         }
         Inspection in = m.embedder().inspect(text, opts);
         Encoding e = in.encoding();
+        String[] kinds = kinds(e, m.embedder().tokenizer());
         return Reply.json(write(g -> {
             g.writeStartObject();
             g.writeStringField("model", m.name());
@@ -478,9 +582,12 @@ final class Service {
                 g.writeBooleanField("special", e.specialTokensMask()[t] == 1);
                 g.writeNumberField("start", e.start(t));
                 g.writeNumberField("stop", e.end(t));
+                g.writeStringField("kind", kinds[t]);
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeNumberField("original_tokens", in.originalTokens());
+            g.writeBooleanField("truncated", in.truncated());
             g.writeFieldName("static");
             matrix(g, in.staticEmbeddings());
             g.writeArrayFieldStart("hidden");

@@ -372,6 +372,11 @@ public final class Bpe implements Model {
     }
 
     @Override
+    public String unknownToken() {
+        return unkToken;
+    }
+
+    @Override
     public int vocabSize() {
         return vocab.size();
     }

@@ -176,6 +176,11 @@ public final class Unigram implements Model {
     }
 
     @Override
+    public String unknownToken() {
+        return unkId >= 0 ? pieces[unkId] : null;
+    }
+
+    @Override
     public int vocabSize() {
         return pieces.length;
     }

@@ -44,6 +44,11 @@ public final class WordLevel implements Model {
     }
 
     @Override
+    public String unknownToken() {
+        return unkToken;
+    }
+
+    @Override
     public int vocabSize() {
         return vocab.size();
     }

@@ -101,6 +101,11 @@ public final class WordPiece implements Model {
     }
 
     @Override
+    public String unknownToken() {
+        return unkToken;
+    }
+
+    @Override
     public int vocabSize() {
         return vocab.size();
     }
