@@ -12,8 +12,19 @@ import picocli.CommandLine.Command;
 @Command(name = "tongyeok", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Text in any script to a model's own tokens and vectors, in pure Java.",
         subcommands = {TokenizeCommand.class, EmbedCommand.class, AttentionCommand.class, SimilarityCommand.class,
-            ModelsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+            ModelsCommand.class, ServeCommand.class, IndexCommand.class, SearchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+    /**
+     * Lucene announces at INFO through java.util.logging which vector API it found; the command line
+     * keeps standard error for its own messages. Held here so that the setting is not collected.
+     */
+    private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
+
+    static {
+        LUCENE.setLevel(java.util.logging.Level.WARNING);
+    }
 
     /** Exit code for bad usage or bad input. */
     static final int BAD_INPUT = 2;
@@ -43,7 +54,8 @@ public final class Main implements Runnable {
                 ex.printStackTrace(err);
             }
             if (ex instanceof InputException || ex instanceof TokenizerException
-                    || ex instanceof dev.tongyeok.load.ModelException) {
+                    || ex instanceof dev.tongyeok.load.ModelException
+                    || ex instanceof dev.tongyeok.search.SearchException) {
                 err.println("tongyeok: " + oneLine(ex.getMessage()));
                 return BAD_INPUT;
             }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code tongyeok serve}: the HTTP API (OpenAI, TEI, Ollama) with dynamic batching. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves models over HTTP: OpenAI POST /v1/embeddings, text-embeddings-inference POST /embed, "
-                + "/embed_all, /tokenize, /decode, GET /info, /health, Ollama POST /api/embed, POST /inspect and "
+                + "/embed_all, /tokenize, /decode, GET /info, /health, Ollama POST /api/embed, POST /inspect, POST /search "
+                + "(with --index), the explorer page at / and "
                 + "GET /metrics (Prometheus). Concurrent requests share encoder passes (dynamic batching by token "
                 + "budget). SIGTERM drains requests in flight, then exits."})
 final class ServeCommand implements Callable<Integer> {
@@ -35,6 +36,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "view (repeatable): a tokenizer.json of any model family, or a directory holding one; NAME "
                     + "defaults to the directory's name")
     List<String> tokenizers = new ArrayList<>();
+
+    @Option(names = "--index", paramLabel = "DIR",
+            description = "answer POST /search from this search index (built by tongyeok index)")
+    java.nio.file.Path index;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "address to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for every interface)")
@@ -124,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         EmbeddingServer server;
         try {
-            server = EmbeddingServer.start(options, sources, tokenizerSources);
+            server = EmbeddingServer.start(options, sources, tokenizerSources, index);
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage());
         }

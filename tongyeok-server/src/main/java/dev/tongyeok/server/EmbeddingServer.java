@@ -1,6 +1,7 @@
 package dev.tongyeok.server;
 
 import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.search.SearchIndex;
 import dev.tongyeok.tokenize.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,9 +60,10 @@ public final class EmbeddingServer implements AutoCloseable {
     private final Service service;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile Map<String, ServedModel> models = Map.of();
+    private volatile SearchIndex search;
 
-    private EmbeddingServer(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizers)
-            throws IOException {
+    private EmbeddingServer(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizers,
+            Path index) throws IOException {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no model to serve");
         }
@@ -100,7 +102,7 @@ public final class EmbeddingServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot start the HTTP server: " + e, e);
         }
-        Thread.ofPlatform().name("tongyeok-model-loader").daemon().start(() -> load(options, sources, tokenizers));
+        Thread.ofPlatform().name("tongyeok-model-loader").daemon().start(() -> load(options, sources, tokenizers, index));
     }
 
     /**
@@ -111,7 +113,7 @@ public final class EmbeddingServer implements AutoCloseable {
      * @throws IllegalArgumentException when there is no model or a name repeats
      */
     public static EmbeddingServer start(ServerOptions options, List<ModelSource> sources) throws IOException {
-        return new EmbeddingServer(options, sources, List.of());
+        return new EmbeddingServer(options, sources, List.of(), null);
     }
 
     /**
@@ -121,10 +123,21 @@ public final class EmbeddingServer implements AutoCloseable {
      */
     public static EmbeddingServer start(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizers)
             throws IOException {
-        return new EmbeddingServer(options, sources, List.copyOf(tokenizers));
+        return new EmbeddingServer(options, sources, List.copyOf(tokenizers), null);
     }
 
-    private void load(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizerSources) {
+    /**
+     * As {@link #start(ServerOptions, List, List)}, also answering {@code POST /search} from the
+     * search index in {@code index} (built by {@code tongyeok index}); its model is the served model
+     * of the same name, or loaded from the index's record.
+     */
+    public static EmbeddingServer start(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizers,
+            Path index) throws IOException {
+        return new EmbeddingServer(options, sources, List.copyOf(tokenizers), index);
+    }
+
+    private void load(ServerOptions options, List<ModelSource> sources, List<ModelSource> tokenizerSources,
+            Path index) {
         try {
             Map<String, Tokenizer> tokenizers = new LinkedHashMap<>();
             for (ModelSource s : tokenizerSources) {
@@ -159,7 +172,19 @@ public final class EmbeddingServer implements AutoCloseable {
                 out.put(s.name(), new ServedModel(s.name(), e, maxInput, b));
                 models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(out)); // in --model order
             }
-            service.ready(out, tokenizers);
+            SearchIndex search = null;
+            if (index != null) {
+                service.loading("opening search index " + index);
+                Embedder same = null;
+                for (ServedModel m : out.values()) {
+                    if (same == null && m.embedder().name().equals(SearchIndex.recordedModel(index))) {
+                        same = m.embedder();
+                    }
+                }
+                search = SearchIndex.open(index, same);
+                this.search = search;
+            }
+            service.ready(out, tokenizers, search);
             loaded.complete(null);
         } catch (Throwable t) {
             service.loading("loading failed: " + t.getMessage());
@@ -222,6 +247,13 @@ public final class EmbeddingServer implements AutoCloseable {
         for (ServedModel m : models.values()) {
             if (m.batcher() != null) {
                 m.batcher().close();
+            }
+        }
+        if (search != null) {
+            try {
+                search.close();
+            } catch (IOException e) {
+                System.err.println("tongyeok serve: closing the search index: " + e);
             }
         }
     }

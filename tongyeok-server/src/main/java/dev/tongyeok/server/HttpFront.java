@@ -53,6 +53,7 @@ final class HttpFront extends Handler.Abstract {
         routes.put("/health", new Route(Method.GET, false, b -> service.health()));
         routes.put("/api/embed", new Route(Method.POST, true, service::ollamaEmbed));
         routes.put("/inspect", new Route(Method.POST, true, service::inspect));
+        routes.put("/search", new Route(Method.POST, true, service::search));
         routes.put("/metrics", new Route(Method.GET, false, b -> metrics()));
         for (Map.Entry<String, String> a : EXPLORER.entrySet()) {
             Reply asset = asset(a.getValue());

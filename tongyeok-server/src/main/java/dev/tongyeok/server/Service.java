@@ -9,6 +9,9 @@ import dev.tongyeok.embed.Embedding;
 import dev.tongyeok.embed.EncodedInput;
 import dev.tongyeok.embed.Inspection;
 import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.search.Hit;
+import dev.tongyeok.search.SearchException;
+import dev.tongyeok.search.SearchIndex;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Tokenizer;
 import java.io.ByteArrayOutputStream;
@@ -41,6 +44,7 @@ final class Service {
     private final String version;
     private volatile Map<String, ServedModel> models = Map.of(); // in --model order, the default first
     private volatile Map<String, Tokenizer> tokenizers = Map.of(); // served for tokenizing only, in order
+    private volatile SearchIndex search; // null without --index
     private volatile ServedModel defaultModel;
     private volatile String loading = "starting";
 
@@ -51,7 +55,8 @@ final class Service {
     }
 
     /** Makes the server ready with these models (the first is the default) and tokenizers. */
-    void ready(Map<String, ServedModel> loaded, Map<String, Tokenizer> tokenizersOnly) {
+    void ready(Map<String, ServedModel> loaded, Map<String, Tokenizer> tokenizersOnly, SearchIndex searchIndex) {
+        this.search = searchIndex;
         this.models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(loaded));
         this.tokenizers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tokenizersOnly));
         this.defaultModel = loaded.values().iterator().next();
@@ -606,6 +611,67 @@ final class Service {
             g.writeEndArray();
             g.writeFieldName("vector");
             floats(g, in.vector());
+            g.writeEndObject();
+        }));
+    }
+
+    /** {@code POST /search}: {@code {"query","k","filter","hybrid"}} → {@code {"hits":[…]}}. */
+    Reply search(ObjectNode body) {
+        checkReady();
+        SearchIndex si = search;
+        if (si == null) {
+            throw new ApiException(ApiException.Kind.NOT_FOUND, "this server has no search index (start it with "
+                    + "tongyeok serve --index DIR)");
+        }
+        String query = Fields.string(body, "query");
+        if (query == null || query.isBlank()) {
+            throw new ApiException(ApiException.Kind.EMPTY, "'query' is missing or empty", "query");
+        }
+        int k = Fields.integer(body, "k", 1);
+        if (k == 0) {
+            k = 10;
+        }
+        if (k > SearchIndex.MAX_K) {
+            throw ApiException.invalid("k", "'k' must be at most " + SearchIndex.MAX_K + ", found " + k);
+        }
+        boolean hybrid = Fields.bool(body, "hybrid", false);
+        Map<String, String> filter = new LinkedHashMap<>();
+        JsonNode f = body.get("filter");
+        if (f != null && !f.isNull()) {
+            if (!f.isObject()) {
+                throw ApiException.invalid("filter", "'filter' must be an object of field: value, found " + Fields.kind(f));
+            }
+            for (Map.Entry<String, JsonNode> e : f.properties()) {
+                if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                    throw ApiException.invalid("filter", "'filter." + e.getKey() + "' must be a string or a number, found "
+                            + Fields.kind(e.getValue()));
+                }
+                filter.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        List<Hit> hits;
+        try {
+            hits = si.search(query, k, filter, hybrid);
+        } catch (SearchException e) {
+            throw ApiException.invalid("query", e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Reply.json(write(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("hits");
+            for (Hit h : hits) {
+                g.writeStartObject();
+                g.writeNumberField("rank", h.rank());
+                g.writeNumberField("score", h.score());
+                g.writeStringField("id", h.id());
+                g.writeStringField("source", h.source());
+                g.writeNumberField("start", h.start());
+                g.writeNumberField("end", h.end());
+                g.writeStringField("text", h.text());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }));
     }

@@ -1,0 +1,20 @@
+package dev.tongyeok.search;
+
+import java.util.Map;
+
+/**
+ * One search result: a chunk of a document.
+ *
+ * @param rank 1 for the best
+ * @param score the cosine of query and chunk for vector search; the reciprocal rank fusion score
+ *     (sum of 1 / (60 + rank) over the BM25 and vector lists) for hybrid search
+ * @param id the document's own id (JSON Lines {@code id}), else its file's path
+ * @param source the file it came from, an absolute path
+ * @param start where the chunk starts in the document's text, in UTF-16 units
+ * @param end where it ends (exclusive)
+ * @param text the chunk's text
+ * @param metadata the document's other JSON Lines fields
+ */
+public record Hit(int rank, double score, String id, String source, int start, int end, String text,
+        Map<String, String> metadata) {
+}
