@@ -244,7 +244,10 @@ public final class TongyeokEmbedder extends Transformer {
         Settings s = new Settings($(model), $(pooling), $(normalize), (Integer) $(batchSize), (Integer) $(maxTokens),
                 (Boolean) $(truncate),
                 $(onError).equals("skip"), in.fieldIndex($(textCol)), id.isEmpty() ? -1 : in.fieldIndex(id), in.size());
-        return dataset.toDF().mapPartitions(new EmbedPartition(s), Encoders.row(out));
+        Dataset<Row> embedded = dataset.toDF().mapPartitions(new EmbedPartition(s), Encoders.row(out));
+        // mapPartitions keeps the types but not the field metadata: put the model record back
+        String col = $(outputCol);
+        return embedded.withColumn(col, embedded.col(col).as(col, out.apply(col).metadata()));
     }
 
     @Override

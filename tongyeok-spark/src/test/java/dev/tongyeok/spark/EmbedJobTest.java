@@ -31,10 +31,14 @@ class EmbedJobTest {
     static SparkSession spark;
     static Embedder minilm;
 
+    @TempDir
+    static Path warehouse;
+
     @BeforeAll
     static void start() throws Exception {
         minilm = Embedder.load("all-minilm-l6-v2");
         spark = SparkSession.builder().master("local[2]").appName("tongyeok test")
+                .config("spark.sql.warehouse.dir", warehouse.toString())
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
