@@ -668,11 +668,9 @@ function drawHeadView(a, labels) {
       all.push(l);
     }
   }
-  const left = [];
   for (let i = 0; i < T; i++) {
     const t = svg('text', { x: x0 - 6, y: y(i) + 4, 'text-anchor': 'end', tabindex: 0 }, root);
     t.textContent = clip(labels[i], 14);
-    left.push(t);
     const only = (on) => {
       for (const l of all) l.setAttribute('visibility', !on || Number(l.dataset.from) === i ? 'visible' : 'hidden');
       t.classList.toggle('lit', on);
