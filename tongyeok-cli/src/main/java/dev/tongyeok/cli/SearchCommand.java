@@ -135,19 +135,6 @@ final class SearchCommand implements Callable<Integer> {
         return out;
     }
 
-    /** A hit as the search JSON Lines and the server's {@code /search} write it. */
-    static void hit(JsonGenerator g, Hit h) throws IOException {
-        g.writeStartObject();
-        g.writeNumberField("rank", h.rank());
-        g.writeNumberField("score", h.score());
-        g.writeStringField("id", h.id());
-        g.writeStringField("source", h.source());
-        g.writeNumberField("start", h.start());
-        g.writeNumberField("end", h.end());
-        g.writeStringField("text", h.text());
-        g.writeEndObject();
-    }
-
     private static void writeJson(Writer w, String query, List<Hit> hits) throws IOException {
         JsonGenerator g = new JsonFactory().createGenerator(w);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -156,7 +143,7 @@ final class SearchCommand implements Callable<Integer> {
             g.writeStringField("query", query);
             g.writeArrayFieldStart("hits");
             for (Hit h : hits) {
-                hit(g, h);
+                h.writeJson(g);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -164,7 +151,7 @@ final class SearchCommand implements Callable<Integer> {
             w.write('\n');
         } else {
             for (Hit h : hits) {
-                hit(g, h);
+                h.writeJson(g);
                 g.flush();
                 w.write('\n');
             }

@@ -1,5 +1,6 @@
 package dev.tongyeok.langchain4j;
 
+import static dev.tongyeok.embed.ModelParityTest.cosine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,27 +108,11 @@ class TongyeokEmbeddingModelTest {
         assertEquals(tongyeok.estimateTokenCountInText(texts.get(3)), tongyeok.estimateTokenCountInMessage(chat.get(1)));
     }
 
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
     private static double norm(float[] a) {
-        return Math.sqrt(squaredNorm(a));
-    }
-
-    private static double squaredNorm(float[] a) {
         double s = 0;
         for (float x : a) {
             s += (double) x * x;
         }
-        return s;
+        return Math.sqrt(s);
     }
 }

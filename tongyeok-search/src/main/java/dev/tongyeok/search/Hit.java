@@ -1,5 +1,7 @@
 package dev.tongyeok.search;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -17,4 +19,20 @@ import java.util.Map;
  */
 public record Hit(int rank, double score, String id, String source, int start, int end, String text,
         Map<String, String> metadata) {
+
+    /**
+     * Writes this hit as {@code tongyeok search --format jsonl} and {@code POST /search} show it:
+     * {@code {"rank","score","id","source","start","end","text"}}.
+     */
+    public void writeJson(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("rank", rank);
+        g.writeNumberField("score", score);
+        g.writeStringField("id", id);
+        g.writeStringField("source", source);
+        g.writeNumberField("start", start);
+        g.writeNumberField("end", end);
+        g.writeStringField("text", text);
+        g.writeEndObject();
+    }
 }

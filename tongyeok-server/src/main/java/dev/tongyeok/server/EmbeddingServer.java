@@ -175,9 +175,10 @@ public final class EmbeddingServer implements AutoCloseable {
             SearchIndex search = null;
             if (index != null) {
                 service.loading("opening search index " + index);
+                String recorded = SearchIndex.recordedModel(index);
                 Embedder same = null;
                 for (ServedModel m : out.values()) {
-                    if (same == null && m.embedder().name().equals(SearchIndex.recordedModel(index))) {
+                    if (same == null && m.embedder().name().equals(recorded)) {
                         same = m.embedder();
                     }
                 }

@@ -661,15 +661,7 @@ final class Service {
             g.writeStartObject();
             g.writeArrayFieldStart("hits");
             for (Hit h : hits) {
-                g.writeStartObject();
-                g.writeNumberField("rank", h.rank());
-                g.writeNumberField("score", h.score());
-                g.writeStringField("id", h.id());
-                g.writeStringField("source", h.source());
-                g.writeNumberField("start", h.start());
-                g.writeNumberField("end", h.end());
-                g.writeStringField("text", h.text());
-                g.writeEndObject();
+                h.writeJson(g);
             }
             g.writeEndArray();
             g.writeEndObject();

@@ -1,5 +1,6 @@
 package dev.tongyeok.springai;
 
+import static dev.tongyeok.embed.ModelParityTest.cosine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,17 +111,5 @@ class TongyeokEmbeddingModelTest {
                 EmbeddingOptions.builder().model("text-embedding-3-small").build())));
         assertThrows(IllegalArgumentException.class, () -> tongyeok.call(new EmbeddingRequest(List.of("x"),
                 EmbeddingOptions.builder().dimensions(1000).build())));
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }
