@@ -1,6 +1,13 @@
 # Sourced by ./tongyeok and scripts/test: sets JAVA_HOME to a JDK 25 or later, or exits with one line.
 java_major() { # the major version of the java binary $1, or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
+  # A JDK's release file names its version; reading it is instant, starting java is not.
+  local release
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -1
+  else
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
+  fi
 }
 
 find_jdk() {

@@ -54,7 +54,15 @@ public final class Embedder {
      * @throws IOException when a file cannot be read
      */
     public static Embedder load(String spec) throws IOException {
-        return of(ModelSpec.resolve(spec));
+        // The tokenizer is parsed on another thread while the weights are packed here.
+        ModelFiles files = ModelSpec.resolveConcurrently(spec);
+        BertModel model = BertModel.load(files.weights(), files.config());
+        try {
+            files.tokenizer();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new Embedder(files, model);
     }
 
     /**

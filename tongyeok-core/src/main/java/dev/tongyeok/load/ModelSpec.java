@@ -7,6 +7,7 @@ import dev.tongyeok.load.safetensors.SafetensorsWeights;
 import dev.tongyeok.tokenize.Tokenizer;
 import dev.tongyeok.tokenize.TokenizerException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -121,15 +122,35 @@ public final class ModelSpec {
      * @throws IOException when a file cannot be read
      */
     public static ModelFiles resolve(String spec) throws IOException {
+        ModelFiles files = resolveConcurrently(spec);
+        try {
+            files.tokenizer();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return files;
+    }
+
+    /**
+     * As {@link #resolve}, but the tokenizer is parsed on a thread of its own while the weights are
+     * read, and may still be in the making when this returns: {@link ModelFiles#tokenizer()} waits for
+     * it (and throws what parsing it threw). {@link dev.tongyeok.embed.Embedder#load} packs the
+     * weights meanwhile, so that start-up costs the longer of the two, not their sum.
+     *
+     * @throws ModelException when the model cannot be found or its files are not valid
+     * @throws IOException when a file cannot be read
+     */
+    public static ModelFiles resolveConcurrently(String spec) throws IOException {
         var snapshot = hubSnapshot(spec);
         if (snapshot.isPresent()) {
-            return resolve(snapshot.get().toString()).withName(spec);
+            return resolveConcurrently(snapshot.get().toString()).withName(spec);
         }
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent()) {
             BuiltinModel m = builtin.get();
+            var tokenizer = inBackground(m::tokenizer);
             OnnxWeights w = OnnxWeights.read(m.onnxFile());
-            return new ModelFiles(m.name(), m.tokenizer(), w, w.inferBertConfig(), m.pooling(), m.normalize(),
+            return new ModelFiles(m.name(), tokenizer, w, w.inferBertConfig(), m.pooling(), m.normalize(),
                     m.maxSeqLength(), m.prompts());
         }
         Path p = Path.of(spec);
@@ -143,7 +164,8 @@ public final class ModelSpec {
             Path dir = p.toAbsolutePath().getParent();
             BertConfig cfg = Files.isRegularFile(dir.resolve("config.json")) ? BertConfig.read(dir.resolve("config.json"))
                     : w.inferBertConfig();
-            return withDefaults(spec, dir, Tokenizer.fromFile(tokenizerBeside(p)), w, cfg);
+            Path tok = tokenizerBeside(p);
+            return withDefaults(spec, dir, inBackground(() -> Tokenizer.fromFile(tok)), w, cfg);
         }
         if (!Files.isDirectory(p)) {
             throw new ModelException(notFound(spec, "(no such file or directory)"));
@@ -152,7 +174,7 @@ public final class ModelSpec {
         if (!Files.isRegularFile(tok)) {
             throw new ModelException(spec + ": model directory has no tokenizer.json");
         }
-        Tokenizer tokenizer = Tokenizer.fromFile(tok);
+        var tokenizer = inBackground(() -> Tokenizer.fromFile(tok));
         WeightSource w;
         if (Files.isRegularFile(p.resolve("model.safetensors"))) {
             w = SafetensorsWeights.read(p.resolve("model.safetensors"));
@@ -195,7 +217,33 @@ public final class ModelSpec {
      * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json},
      * the named prompts of {@code config_sentence_transformers.json}), else mean pooling, normalized, limited by {@code max_position_embeddings}.
      */
-    private static ModelFiles withDefaults(String spec, Path dir, Tokenizer tokenizer, WeightSource w, BertConfig cfg)
+    /** Something that reads a tokenizer. */
+    @FunctionalInterface
+    private interface TokenizerReader {
+        Tokenizer read() throws IOException;
+    }
+
+    /**
+     * Starts {@code reader} on a daemon thread of its own, and the Unicode tables most tokenizers
+     * consult on another (parsing them takes as long as parsing a vocabulary).
+     */
+    private static java.util.concurrent.CompletableFuture<Tokenizer> inBackground(TokenizerReader reader) {
+        Thread.ofPlatform().daemon().name("tongyeok-unicode").start(dev.tongyeok.tokenize.unicode.Ucd::load);
+        var future = new java.util.concurrent.CompletableFuture<Tokenizer>();
+        Thread.ofPlatform().daemon().name("tongyeok-tokenizer").start(() -> {
+            try {
+                future.complete(reader.read());
+            } catch (IOException e) {
+                future.completeExceptionally(new UncheckedIOException(e));
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    private static ModelFiles withDefaults(String spec, Path dir, java.util.concurrent.CompletableFuture<Tokenizer> tokenizer,
+            WeightSource w, BertConfig cfg)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
         String pooling = "mean";

@@ -60,7 +60,9 @@ public final class Linear {
             throw new ModelException(source.source() + ": tensor " + w.name() + " has type " + t.type()
                     + " (expected F32, F16 or BF16)");
         }
-        PackedMatrix m = PackedMatrix.pack(in, out, (c, o) -> t.getFloat(tr ? (long) c * out + o : (long) o * in + c));
+        PackedMatrix m = t.type() == DType.F32 && tr && t.data().byteSize() == (long) in * out * 4
+                ? PackedMatrix.packRowMajor(in, out, t.data())
+                : PackedMatrix.pack(in, out, (c, o) -> t.getFloat(tr ? (long) c * out + o : (long) o * in + c));
         return new Linear(in, out, m, bias, null);
     }
 

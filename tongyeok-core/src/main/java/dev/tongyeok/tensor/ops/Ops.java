@@ -7,18 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Picks the kernels once: {@link VectorOps} when the {@code jdk.incubator.vector} module is
- * present and the platform has vectors of at least 128 bits, {@link ScalarOps} otherwise or when
- * the system property {@code tongyeok.ops=scalar} asks for it. Also runs matrix products on
- * several threads.
+ * Picks the kernels once: the vector kernels ({@link TieredOps}: {@link VectorOps} with their
+ * lane-exact scalar twin while the JIT warms them) when the {@code jdk.incubator.vector} module is
+ * present and the platform has vectors of at least 128 bits, {@link ScalarOps} otherwise. The
+ * system property {@code tongyeok.ops} can ask for {@code scalar}, {@code vector} (no cold scalar
+ * stage) or {@code tiered} (the default). Also runs matrix products on several threads.
  */
 public final class Ops {
     private static final TensorOps OPS = choose();
     /**
-     * The threads tongyeok computes on, one per core (daemon threads). Work already running on
+     * The threads tongyeok computes on, one per core unless the system property
+     * {@code tongyeok.threads} says how many (daemon threads). Work already running on
      * one of them is not split again: a batch handed to a worker runs its products on that worker.
      */
-    public static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+    public static final ForkJoinPool POOL = new ForkJoinPool(threads(), pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setDaemon(true);
         t.setName("tongyeok-compute-" + t.getPoolIndex());
@@ -29,16 +31,37 @@ public final class Ops {
 
     private Ops() {}
 
+    /** The system property {@code tongyeok.threads} when set to a positive number, else the number of cores. */
+    private static int threads() {
+        String p = System.getProperty("tongyeok.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                int n = Integer.parseInt(p.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the default, as for any other unusable value
+            }
+            System.err.println("tongyeok: ignoring tongyeok.threads=" + p + " (not a positive number)");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     private static TensorOps choose() {
-        if ("scalar".equals(System.getProperty("tongyeok.ops"))) {
+        String want = System.getProperty("tongyeok.ops", "tiered");
+        if ("scalar".equals(want)) {
             return new ScalarOps();
         }
         try {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
                 return new ScalarOps();
             }
-            TensorOps v = new VectorOps();
-            return VectorOps.L >= 4 ? v : new ScalarOps();
+            VectorOps v = new VectorOps();
+            if (VectorOps.L < 4) {
+                return new ScalarOps();
+            }
+            return "vector".equals(want) ? v : new TieredOps(v);
         } catch (LinkageError e) {
             return new ScalarOps();
         }

@@ -56,6 +56,28 @@ public final class PackedMatrix {
         return new PackedMatrix(m, C, OC);
     }
 
+    /**
+     * Packs a (C, OC) matrix stored row-major as little-endian F32 in {@code source} (ONNX's layout of
+     * a MatMul weight): each panel row is one bulk copy of at most 64 floats, so a model's weights pack
+     * at memory speed, even before the JIT has compiled anything.
+     *
+     * <pre>source: (C, OC) row-major -> packed (C, OC)</pre>
+     */
+    public static PackedMatrix packRowMajor(int C, int OC, MemorySegment source) {
+        if (source.byteSize() != (long) C * OC * 4) {
+            throw new IllegalArgumentException("source has " + source.byteSize() + " bytes, expected " + (long) C * OC * 4);
+        }
+        MemorySegment m = Arena.ofAuto().allocate((long) C * OC * 4, 64);
+        for (int o0 = 0; o0 < OC; o0 += PANEL) {
+            int width = Math.min(PANEL, OC - o0);
+            long base = (long) o0 * C * 4;
+            for (int c = 0; c < C; c++) {
+                MemorySegment.copy(source, ((long) c * OC + o0) * 4, m, base + (long) c * width * 4, width * 4L);
+            }
+        }
+        return new PackedMatrix(m, C, OC);
+    }
+
     /** C, the number of rows (input channels). */
     public int rows() {
         return rows;

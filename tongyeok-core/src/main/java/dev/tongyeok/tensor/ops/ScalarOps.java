@@ -6,10 +6,47 @@ import java.nio.ByteOrder;
 
 /**
  * The reference twin of every kernel: plain loops in the order the javadoc of
- * {@link TensorOps} states. Used where the platform has no SIMD, and by tests as the measure
- * of the vector kernels.
+ * {@link TensorOps} states. Used where the platform has no SIMD, by tests as the measure of the
+ * vector kernels, and by {@link TieredOps} while the JIT has not compiled the vector kernels yet.
+ *
+ * <p>Built with {@code lanes} &gt; 1 it sums as {@link VectorOps} of that many lanes does (lane by
+ * lane over whole vectors, the lanes by a fixed tree, then the tail in order), so every kernel,
+ * reductions included, gives the vector kernels' bits.
  */
 public final class ScalarOps implements TensorOps {
+    private final int lanes;
+
+    /** Sums in plain order, one value after the other. */
+    public ScalarOps() {
+        this(1);
+    }
+
+    /**
+     * Sums as the vector kernels with {@code lanes} lanes do.
+     *
+     * @throws IllegalArgumentException unless lanes is a power of two
+     */
+    public ScalarOps(int lanes) {
+        if (lanes < 1 || Integer.bitCount(lanes) != 1) {
+            throw new IllegalArgumentException("lanes must be a power of two, got " + lanes);
+        }
+        this.lanes = lanes;
+    }
+
+    /** The sum of lane accumulators by the tree of {@link VectorOps#sum}: v[i] += v[(i + step) mod L], step = L/2 … 1. */
+    private float tree(float[] acc) {
+        float[] v = acc.clone();
+        float[] next = new float[lanes];
+        for (int step = lanes / 2; step >= 1; step /= 2) {
+            for (int i = 0; i < lanes; i++) {
+                next[i] = v[i] + v[(i + step) % lanes];
+            }
+            float[] t = v;
+            v = next;
+            next = t;
+        }
+        return v[0];
+    }
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final float SQRT2 = (float) Math.sqrt(2);
     static final float SQRT_2_PI = (float) Math.sqrt(2 / Math.PI);
@@ -31,14 +68,21 @@ public final class ScalarOps implements TensorOps {
      */
     static void columns(float[] x, int t0, int t1, int C, MemorySegment w, long base, int width, int OC, int o0, int j0,
             int j1, float[] bias, float[] out) {
+        // Each output keeps one fused multiply-add per c in increasing order; the loops run over c
+        // outside and the panel's contiguous row inside, so that the weights are read in order.
+        float[] acc = new float[j1 - j0];
         for (int t = t0; t < t1; t++) {
-            for (int j = j0; j < j1; j++) {
-                float acc = 0;
-                for (int c = 0; c < C; c++) {
-                    acc = Math.fma(x[t * C + c], w.getAtIndex(F32, base + (long) c * width + j), acc);
+            java.util.Arrays.fill(acc, 0f);
+            for (int c = 0; c < C; c++) {
+                float xc = x[t * C + c];
+                long row = base + (long) c * width + j0;
+                for (int j = 0; j < acc.length; j++) {
+                    acc[j] = Math.fma(xc, w.getAtIndex(F32, row + j), acc[j]);
                 }
+            }
+            for (int j = j0; j < j1; j++) {
                 int o = o0 + j;
-                out[t * OC + o] = acc + (bias == null ? 0f : bias[o]);
+                out[t * OC + o] = acc[j - j0] + (bias == null ? 0f : bias[o]);
             }
         }
     }
@@ -70,31 +114,54 @@ public final class ScalarOps implements TensorOps {
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
+        float[] acc = new float[lanes];
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                float e = exp(x[off + i + l] - max);
+                x[off + i + l] = e;
+                acc[l] += e;
+            }
+        }
+        float sum = tree(acc);
+        for (; i < n; i++) {
             float e = exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
-        for (int i = 0; i < n; i++) {
+        for (i = 0; i < n; i++) {
             x[off + i] /= sum;
         }
     }
 
     @Override
     public void layerNorm(float[] x, int off, int n, float[] gamma, float[] beta, float eps) {
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
+        float[] acc = new float[lanes];
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                acc[l] += x[off + i + l];
+            }
+        }
+        float sum = tree(acc);
+        for (; i < n; i++) {
             sum += x[off + i];
         }
         float mean = sum / n;
-        float sq = 0;
-        for (int i = 0; i < n; i++) {
+        java.util.Arrays.fill(acc, 0);
+        for (i = 0; i + lanes <= n; i += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                float d = x[off + i + l] - mean;
+                acc[l] += d * d;
+            }
+        }
+        float sq = tree(acc);
+        for (; i < n; i++) {
             float d = x[off + i] - mean;
             sq += d * d;
         }
         float std = (float) Math.sqrt(sq / n + eps);
-        for (int i = 0; i < n; i++) {
+        for (i = 0; i < n; i++) {
             x[off + i] = (x[off + i] - mean) / std * gamma[i] + beta[i];
         }
     }
@@ -195,6 +262,6 @@ public final class ScalarOps implements TensorOps {
 
     @Override
     public String name() {
-        return "scalar";
+        return lanes == 1 ? "scalar" : "scalar (" + lanes + " lanes)";
     }
 }

@@ -120,6 +120,14 @@ public final class Ucd {
 
     private Ucd() {}
 
+    /**
+     * Reads the tables now (they are read once, when this class is first used): loaders call it
+     * on a thread of their own so that the ~0.2 s of parsing at start-up overlaps other work.
+     */
+    public static void load() {
+        // the static initializer has run by the time this body runs
+    }
+
     private static void read(String name, Consumer<String[]> record) {
         try (InputStream in = Ucd.class.getResourceAsStream("/dev/tongyeok/tokenize/" + name)) {
             if (in == null) {

@@ -19,6 +19,8 @@ class KernelTest {
 
     final VectorOps vector = new VectorOps();
     final ScalarOps scalar = new ScalarOps();
+    /** The twin that sums as the vector kernels do: the same bits in every kernel. */
+    final ScalarOps lanes = new ScalarOps(VectorOps.L);
     final Random random = new Random(42);
 
     @Test
@@ -135,8 +137,11 @@ class KernelTest {
     void softmax(int n) {
         float[] a = randoms(n + 4, 3);
         float[] b = a.clone();
+        float[] c = a.clone();
         vector.softmax(a, 4, n);
         scalar.softmax(b, 4, n);
+        lanes.softmax(c, 4, n);
+        assertArrayEquals(c, a, "lane-exact twin, n=" + n);
         double sum = 0;
         for (int i = 0; i < n; i++) {
             assertEquals(b[4 + i], a[4 + i], softmaxRel(n) * b[4 + i] + 1e-12, "n=" + n + " i=" + i);
@@ -155,8 +160,11 @@ class KernelTest {
         float[] b = a.clone();
         float[] g = randoms(n, 1);
         float[] beta = randoms(n, 1);
+        float[] c = a.clone();
         vector.layerNorm(a, 1, n, g, beta, 1e-12f);
         scalar.layerNorm(b, 1, n, g, beta, 1e-12f);
+        lanes.layerNorm(c, 1, n, g, beta, 1e-12f);
+        assertArrayEquals(c, a, "lane-exact twin, n=" + n);
         for (int i = 0; i < n; i++) {
             // mean and variance summed in another order: relative error of the normalized value ~ n ulps.
             assertEquals(b[1 + i], a[1 + i], 1e-6 * n * (Math.abs(g[i]) * 4 + 1) + 1e-6, "n=" + n + " i=" + i);
