@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>While cold, a small call runs on the scalar twin; a large matrix product (at least
  * {@link #LARGE} multiply-adds, as in batches of many texts) runs on the vector kernels at once,
- * since it compiles them faster than anything else would. A process that keeps computing small
+ * since it compiles them faster than anything else would, and after {@link #WARM_AFTER_LARGE} of
+ * those every call does. A process that keeps computing small
  * calls (a server with short requests) starts a background thread after {@link #WARM_AFTER} of
  * them, which runs every vector kernel and its twin on scratch data until the vector kernels are
  * the faster ones, then switches everything to them. A one-text command of a small model ends
@@ -25,11 +26,14 @@ public final class TieredOps implements TensorOps {
     static final long LARGE = 1L << 23;
     /** Cold small matrix products after which the background warm-up starts (a MiniLM pass makes 36). */
     static final int WARM_AFTER = 40;
+    /** Large products after which everything runs on the vector kernels (a few passes over batches). */
+    static final int WARM_AFTER_LARGE = 200;
 
     private final VectorOps vector;
     private final ScalarOps scalar;
     private volatile boolean warm;
     private final AtomicInteger coldProducts = new AtomicInteger();
+    private final AtomicInteger largeProducts = new AtomicInteger();
     private final AtomicBoolean warming = new AtomicBoolean();
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
@@ -48,6 +52,9 @@ public final class TieredOps implements TensorOps {
      * For benchmarks and servers that would rather pay it before their first request.
      */
     public void warmUp() {
+        if (warm) {
+            return;
+        }
         if (warming.compareAndSet(false, true)) {
             exercise();
         }
@@ -65,11 +72,17 @@ public final class TieredOps implements TensorOps {
     @Override
     public void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1) {
         long work = (long) T * w.rows() * Math.min(w.cols(), (p1 - p0) * PackedMatrix.PANEL);
-        if (!warm && work < LARGE && coldProducts.incrementAndGet() == WARM_AFTER
-                && warming.compareAndSet(false, true)) {
-            Thread t = new Thread(this::exercise, "tongyeok-warm-up");
-            t.setDaemon(true);
-            t.start();
+        if (!warm) {
+            if (work >= LARGE) {
+                // Batches compile the vector kernels by themselves: after a few passes everything switches.
+                if (largeProducts.incrementAndGet() >= WARM_AFTER_LARGE) {
+                    warm = true;
+                }
+            } else if (coldProducts.incrementAndGet() == WARM_AFTER && warming.compareAndSet(false, true)) {
+                Thread t = new Thread(this::exercise, "tongyeok-warm-up");
+                t.setDaemon(true);
+                t.start();
+            }
         }
         pick(work).matmul(x, T, w, bias, out, p0, p1);
     }
