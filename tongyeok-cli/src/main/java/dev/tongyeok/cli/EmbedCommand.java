@@ -72,7 +72,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--max-length", paramLabel = "N", description = "token limit, special tokens included (default: the model's)")
     Integer maxLength;
 
-    @Option(names = "--static", description = "table: show the rows of the token embedding table (the lookup, before position, LayerNorm and attention)")
+    @Option(names = "--static", description = "show the rows of the token embedding table (the lookup, before position, "
+            + "LayerNorm and attention), read from the weight file without building the model")
     boolean staticRows;
 
     @Option(names = "--layer", paramLabel = "N", description = "table: show the hidden state after layer N (0: the embeddings' output; default: the last layer)")
@@ -114,7 +115,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (fmt.equals("npy") && output == null && System.console() != null && System.console().isTerminal()) {
             throw new InputException("--format npy writes binary: give --output FILE or redirect standard output");
         }
-        Embedder embedder = model.load(spec.commandLine().getErr());
+        Embedder embedder = staticRows ? model.open(spec.commandLine().getErr()) : model.load(spec.commandLine().getErr());
         int layers = embedder.files().config().num_hidden_layers();
         if (layer != null && (layer < 0 || layer > layers)) {
             throw new InputException("--layer must be between 0 and " + layers + " for " + embedder.name() + ", not " + layer);
@@ -202,7 +203,7 @@ final class EmbedCommand implements Callable<Integer> {
         }
         List<Embedding> out = new ArrayList<>(batch.size());
         for (String text : batch) {
-            Inspection in = embedder.inspect(text, options);
+            Inspection in = staticRows ? embedder.inspectStatic(text, options) : embedder.inspect(text, options);
             out.add(new Embedding(in.encoding(), null, rows(in), in.originalTokens(), in.keptChars()));
         }
         return out;
@@ -262,7 +263,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     private void table(Embedder embedder, EmbedOptions options, String text, Writer w, PrintWriter err, String where)
             throws IOException {
-        Inspection in = embedder.inspect(text, options);
+        Inspection in = staticRows ? embedder.inspectStatic(text, options) : embedder.inspect(text, options);
         warnTruncated(embedder, options, in.originalTokens(), in.tokens(), in.keptChars(), err, where);
         Encoding enc = in.encoding();
         int l = layer == null ? in.layers() : layer;

@@ -13,11 +13,22 @@ import picocli.CommandLine.Option;
  */
 final class ModelOption {
     @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
-            description = "built-in model name, model directory, .onnx file or Hub id org/name in the local Hugging "
-                    + "Face cache (default: ${DEFAULT-VALUE})")
+            description = "built-in model name, model directory, .onnx or .gguf file or Hub id org/name in the local "
+                    + "Hugging Face cache (default: ${DEFAULT-VALUE})")
     String spec;
 
     Embedder load(PrintWriter err) throws IOException {
+        announce(err);
+        return Embedder.load(spec);
+    }
+
+    /** The model's files and tokenizer only: the model is built if and when something runs it. */
+    Embedder open(PrintWriter err) throws IOException {
+        announce(err);
+        return Embedder.open(spec);
+    }
+
+    private void announce(PrintWriter err) {
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent() && !builtin.get().unpacked()) {
             BuiltinModel m = builtin.get();
@@ -25,6 +36,5 @@ final class ModelOption {
                     m.weightBytes() / 1e6, BuiltinModel.cacheDirectory().resolve("builtin")));
             err.flush();
         }
-        return Embedder.load(spec);
     }
 }

@@ -2,9 +2,11 @@ package dev.tongyeok.embed;
 
 import dev.tongyeok.load.ModelFiles;
 import dev.tongyeok.load.ModelSpec;
+import dev.tongyeok.model.Models;
 import dev.tongyeok.model.Observer;
-import dev.tongyeok.model.bert.BertModel;
-import dev.tongyeok.model.bert.PackedBatch;
+import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.model.Transformer;
+import dev.tongyeok.model.Workspace;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Tokenizer;
@@ -38,17 +40,20 @@ public final class Embedder {
     public static final int TOKEN_BUDGET = 512;
 
     private final ModelFiles files;
-    private final BertModel model;
+    private volatile Transformer model; // built on first use when opened with open()
     private final Tokenizer tokenizer; // no truncation, no padding
+    private final dev.tongyeok.model.layer.Embedding tokenTable; // a view into the weight file
 
-    private Embedder(ModelFiles files, BertModel model) {
+    private Embedder(ModelFiles files, Transformer model) {
         this.files = files;
         this.model = model;
         this.tokenizer = files.tokenizer().withTruncation(null).withPadding(null);
+        this.tokenTable = Models.tokenEmbeddings(files.weights(), files.config());
     }
 
     /**
-     * Loads {@code spec}: a built-in name ({@code all-minilm-l6-v2}, …), a model directory or an {@code .onnx} file.
+     * Loads {@code spec}: a built-in name ({@code all-minilm-l6-v2}, …), a model directory, an {@code .onnx} or a
+     * {@code .gguf} file.
      *
      * @throws dev.tongyeok.load.ModelException when the model cannot be found or its files are not valid
      * @throws IOException when a file cannot be read
@@ -56,7 +61,7 @@ public final class Embedder {
     public static Embedder load(String spec) throws IOException {
         // The tokenizer is parsed on another thread while the weights are packed here.
         ModelFiles files = ModelSpec.resolveConcurrently(spec);
-        BertModel model = BertModel.load(files.weights(), files.config());
+        Transformer model = Models.load(files.weights(), files.config());
         try {
             files.tokenizer();
         } catch (java.io.UncheckedIOException e) {
@@ -66,12 +71,25 @@ public final class Embedder {
     }
 
     /**
+     * Opens {@code spec} without building the model: the weight files are mapped and the tokenizer
+     * read, nothing else. {@link #inspectStatic} then reads only the rows of the token embedding
+     * table it looks up (a multi-gigabyte file costs a few pages); anything that runs the model
+     * builds it on first use.
+     *
+     * @throws dev.tongyeok.load.ModelException when the model cannot be found or its files are not valid
+     * @throws IOException when a file cannot be read
+     */
+    public static Embedder open(String spec) throws IOException {
+        return new Embedder(ModelSpec.resolve(spec), null);
+    }
+
+    /**
      * Builds the model from already resolved files.
      *
      * @throws dev.tongyeok.load.ModelException when a tensor is missing or disagrees with the configuration
      */
     public static Embedder of(ModelFiles files) {
-        return new Embedder(files, BertModel.load(files.weights(), files.config()));
+        return new Embedder(files, Models.load(files.weights(), files.config()));
     }
 
     /** The model's name as given. */
@@ -89,9 +107,19 @@ public final class Embedder {
         return files;
     }
 
-    /** The encoder. */
-    public BertModel model() {
-        return model;
+    /** The model, built now if this Embedder was {@link #open opened} and has not run it yet. */
+    public Transformer model() {
+        Transformer m = model;
+        if (m == null) {
+            synchronized (this) {
+                m = model;
+                if (m == null) {
+                    m = Models.load(files.weights(), files.config());
+                    model = m;
+                }
+            }
+        }
+        return m;
     }
 
     /** The model's tokenizer, without truncation or padding. */
@@ -233,7 +261,7 @@ public final class Embedder {
         // batch is pooled as soon as it is computed, so only the results outlive its forward pass.
         Embedding[] out = new Embedding[inputs.size()];
         if (batches.size() == 1 || !Ops.maySplit()) {
-            BertModel.Workspace ws = new BertModel.Workspace();
+            Workspace ws = new Workspace();
             for (int b = 0; b < batches.size(); b++) {
                 run(batches.get(b), first[b], ws, out);
             }
@@ -243,7 +271,7 @@ public final class Embedder {
             List<java.util.concurrent.ForkJoinTask<?>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 tasks.add(Ops.POOL.submit(() -> {
-                    BertModel.Workspace ws = new BertModel.Workspace();
+                    Workspace ws = new Workspace();
                     for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
                         run(batches.get(b), first[b], ws, out);
                     }
@@ -264,12 +292,12 @@ public final class Embedder {
     }
 
     // One forward pass over a batch; writes the batch's results into out from index first.
-    private void run(List<EncodedInput> batch, int first, BertModel.Workspace ws, Embedding[] out) {
+    private void run(List<EncodedInput> batch, int first, Workspace ws, Embedding[] out) {
         List<Encoding> encodings = new ArrayList<>(batch.size());
         for (EncodedInput in : batch) {
             encodings.add(in.encoding());
         }
-        float[] hidden = model.forward(pack(encodings), Observer.NONE, ws);
+        float[] hidden = model().forward(pack(encodings), Observer.NONE, ws);
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
             EncodedInput in = batch.get(i);
@@ -373,6 +401,27 @@ public final class Embedder {
     }
 
     /**
+     * One text's rows of the token embedding table, the lookup before anything else runs, read from
+     * the weight file without building the model: an {@link Inspection} with no layers and no
+     * sentence vector.
+     */
+    public Inspection inspectStatic(String text, EmbedOptions options) {
+        String input = options.prompt() + text;
+        Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
+        int[] cut = truncation(e, input, false);
+        return new Inspection(e, staticRows(e), List.of(), new float[0][][][], null, cut[0], cut[1]);
+    }
+
+    private float[][] staticRows(Encoding e) {
+        float[][] rows = new float[e.length()][];
+        for (int t = 0; t < rows.length; t++) {
+            rows[t] = new float[tokenTable.width()];
+            tokenTable.lookup(e.id(t), rows[t], 0);
+        }
+        return rows;
+    }
+
+    /**
      * Runs one text and keeps every intermediate matrix: the static embedding rows, each layer's
      * hidden state, each layer's and head's attention.
      */
@@ -382,10 +431,7 @@ public final class Embedder {
         int T = e.length();
         int L = files.config().num_hidden_layers();
         int H = files.config().num_attention_heads();
-        float[][] statics = new float[T][];
-        for (int t = 0; t < T; t++) {
-            statics[t] = model.wordVector(e.id(t));
-        }
+        float[][] statics = staticRows(e);
         List<float[][]> hidden = new ArrayList<>();
         float[][][][] attention = new float[L][H][][];
         Observer obs = new Observer() {
@@ -417,7 +463,7 @@ public final class Embedder {
                 attention[layer][head] = m;
             }
         };
-        float[] last = model.forward(pack(List.of(e)), obs);
+        float[] last = model().forward(pack(List.of(e)), obs);
         int[] cut = truncation(e, input, false);
         return new Inspection(e, statics, List.copyOf(hidden), attention, sentenceVector(last, 0, T, options), cut[0],
                 cut[1]);

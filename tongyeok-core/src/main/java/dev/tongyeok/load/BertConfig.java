@@ -21,7 +21,7 @@ import java.util.Locale;
  */
 public record BertConfig(int vocab_size, int hidden_size, int num_hidden_layers, int num_attention_heads,
         int intermediate_size, String hidden_act, int max_position_embeddings, int type_vocab_size,
-        double layer_norm_eps) {
+        double layer_norm_eps) implements ModelConfig {
 
     /**
      * @throws ModelException when the numbers cannot describe a BERT model
@@ -47,6 +47,11 @@ public record BertConfig(int vocab_size, int hidden_size, int num_hidden_layers,
     private static String describe(int v, int h, int l, int a, int i, int p) {
         return "vocab_size=" + v + " hidden_size=" + h + " num_hidden_layers=" + l + " num_attention_heads=" + a
                 + " intermediate_size=" + i + " max_position_embeddings=" + p;
+    }
+
+    @Override
+    public String architecture() {
+        return "bert";
     }
 
     /** The width of one attention head. */

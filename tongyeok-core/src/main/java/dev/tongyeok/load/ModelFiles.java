@@ -19,7 +19,7 @@ public final class ModelFiles {
     private final String name;
     private final CompletableFuture<Tokenizer> tokenizer;
     private final WeightSource weights;
-    private final BertConfig config;
+    private final ModelConfig config;
     private final String pooling;
     private final boolean normalize;
     private final int maxSeqLength;
@@ -36,19 +36,19 @@ public final class ModelFiles {
      * @param prompts named prompts put before inputs (sentence-transformers' {@code prompts}:
      *     {@code "query" -> "query: "}), possibly empty
      */
-    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, BertConfig config, String pooling,
+    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, String pooling,
             boolean normalize, int maxSeqLength, Map<String, String> prompts) {
         this(name, CompletableFuture.completedFuture(Objects.requireNonNull(tokenizer, "tokenizer")), weights, config,
                 pooling, normalize, maxSeqLength, prompts);
     }
 
     /** Files without named prompts. */
-    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, BertConfig config, String pooling,
+    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, String pooling,
             boolean normalize, int maxSeqLength) {
         this(name, tokenizer, weights, config, pooling, normalize, maxSeqLength, Map.of());
     }
 
-    ModelFiles(String name, CompletableFuture<Tokenizer> tokenizer, WeightSource weights, BertConfig config,
+    ModelFiles(String name, CompletableFuture<Tokenizer> tokenizer, WeightSource weights, ModelConfig config,
             String pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts) {
         this.name = name;
         this.tokenizer = tokenizer;
@@ -96,7 +96,7 @@ public final class ModelFiles {
     }
 
     /** The architecture's sizes. */
-    public BertConfig config() {
+    public ModelConfig config() {
         return config;
     }
 

@@ -2,6 +2,8 @@ package dev.tongyeok.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tongyeok.load.gguf.GgufFile;
+import dev.tongyeok.load.gguf.GgufWeights;
 import dev.tongyeok.load.onnx.OnnxWeights;
 import dev.tongyeok.load.safetensors.SafetensorsWeights;
 import dev.tongyeok.tokenize.Tokenizer;
@@ -49,6 +51,9 @@ public final class ModelSpec {
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             return Tokenizer.fromFile(tokenizerBeside(p));
+        }
+        if (Files.isRegularFile(p) && GgufFile.looksLikeGguf(p)) {
+            return ggufTokenizer(p, GgufFile.read(p));
         }
         throw new TokenizerException(notFound(spec, "nor a tokenizer.json file"));
     }
@@ -110,8 +115,8 @@ public final class ModelSpec {
         for (BuiltinModel m : BuiltinModel.ALL) {
             names.append(names.isEmpty() ? "" : ", ").append(m.name());
         }
-        return "model '" + spec + "' is neither a built-in model (" + names + ") nor a model directory nor an .onnx file "
-                + last;
+        return "model '" + spec + "' is neither a built-in model (" + names + ") nor a model directory nor an .onnx or "
+                + ".gguf file " + last;
     }
 
     /**
@@ -162,13 +167,23 @@ public final class ModelSpec {
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             OnnxWeights w = OnnxWeights.read(p);
             Path dir = p.toAbsolutePath().getParent();
-            BertConfig cfg = Files.isRegularFile(dir.resolve("config.json")) ? BertConfig.read(dir.resolve("config.json"))
+            ModelConfig cfg = Files.isRegularFile(dir.resolve("config.json")) ? ModelConfig.read(dir.resolve("config.json"))
                     : w.inferBertConfig();
             Path tok = tokenizerBeside(p);
             return withDefaults(spec, dir, inBackground(() -> Tokenizer.fromFile(tok)), w, cfg);
         }
+        if (Files.isRegularFile(p) && GgufFile.looksLikeGguf(p)) {
+            return gguf(spec, p);
+        }
         if (!Files.isDirectory(p)) {
-            throw new ModelException(notFound(spec, "(no such file or directory)"));
+            throw new ModelException(notFound(spec, Files.exists(p) ? "(not a file these formats recognise)"
+                    : "(no such file or directory)"));
+        }
+        Path oneGguf = onlyGguf(p);
+        if (oneGguf != null && !Files.isRegularFile(p.resolve("model.safetensors"))
+                && !Files.isRegularFile(p.resolve("model.safetensors.index.json"))
+                && !Files.isRegularFile(p.resolve("model.onnx"))) {
+            return gguf(spec, oneGguf).withName(spec);
         }
         Path tok = p.resolve("tokenizer.json");
         if (!Files.isRegularFile(tok)) {
@@ -188,15 +203,55 @@ public final class ModelSpec {
             throw new ModelException(spec + ": model directory has no model.safetensors, "
                     + "model.safetensors.index.json or model.onnx");
         }
-        BertConfig cfg;
+        ModelConfig cfg;
         if (Files.isRegularFile(p.resolve("config.json"))) {
-            cfg = BertConfig.read(p.resolve("config.json"));
+            cfg = ModelConfig.read(p.resolve("config.json"));
         } else if (w instanceof OnnxWeights o) {
             cfg = o.inferBertConfig();
         } else {
             throw new ModelException(spec + ": model directory has no config.json");
         }
         return withDefaults(spec, p, tokenizer, w, cfg);
+    }
+
+    // The one .gguf file of a directory, or null.
+    private static Path onlyGguf(Path dir) throws IOException {
+        try (var list = Files.list(dir)) {
+            var all = list.filter(f -> f.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(f)).toList();
+            return all.size() == 1 ? all.get(0) : null;
+        }
+    }
+
+    /**
+     * A GGUF file: its weights under checkpoint names, its configuration and pooling from the
+     * metadata ({@code <arch>.pooling_type}: 1 mean, 2 CLS, 3 last; else mean for BERT, last for
+     * decoders), its tokenizer from a tokenizer.json beside it or else from the metadata.
+     */
+    private static ModelFiles gguf(String spec, Path file) throws IOException {
+        GgufFile f = GgufFile.read(file);
+        GgufWeights w = GgufWeights.of(f);
+        ModelConfig cfg = w.config();
+        String arch = cfg.architecture();
+        String pooling = switch ((int) f.integer(arch + ".pooling_type", -1)) {
+            case 1 -> "mean";
+            case 2 -> "cls";
+            case 3 -> "last";
+            default -> cfg instanceof DecoderConfig d ? d.defaultPooling() : "mean";
+        };
+        var tokenizer = inBackground(() -> ggufTokenizer(file, f));
+        return new ModelFiles(spec, tokenizer, w, cfg, pooling, true, cfg.max_position_embeddings(), java.util.Map.of());
+    }
+
+    // tokenizer.json (or NAME-tokenizer.json) beside a .gguf file, else the tokenizer its metadata describes.
+    private static Tokenizer ggufTokenizer(Path file, GgufFile f) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        String base = file.getFileName().toString().replaceFirst("\\.gguf$", "");
+        for (Path t : new Path[] {dir.resolve(base + "-tokenizer.json"), dir.resolve("tokenizer.json")}) {
+            if (Files.isRegularFile(t)) {
+                return Tokenizer.fromFile(t);
+            }
+        }
+        return dev.tongyeok.load.gguf.GgufTokenizer.of(f);
     }
 
     private static Path tokenizerBeside(Path onnx) {
@@ -243,10 +298,10 @@ public final class ModelSpec {
     }
 
     private static ModelFiles withDefaults(String spec, Path dir, java.util.concurrent.CompletableFuture<Tokenizer> tokenizer,
-            WeightSource w, BertConfig cfg)
+            WeightSource w, ModelConfig cfg)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
-        String pooling = "mean";
+        String pooling = cfg instanceof DecoderConfig d ? d.defaultPooling() : "mean";
         boolean normalize = true;
         int max = cfg.max_position_embeddings();
         Path modules = dir.resolve("modules.json");

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * @param name the tensor's name in its file
  * @param type how elements are stored
  * @param shape dimensions, outermost first
- * @param data exactly {@code elementCount() * type.bytes()} bytes
+ * @param data exactly {@code type.byteSize(elementCount())} bytes; for a block-quantized type the
+ *     innermost dimension is a whole number of blocks
  */
 public record Tensor(String name, DType type, long[] shape, MemorySegment data) {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -26,7 +27,11 @@ public record Tensor(String name, DType type, long[] shape, MemorySegment data) 
      */
     public Tensor {
         shape = shape.clone();
-        long need = elementCount(shape) * type.bytes();
+        if (type.blockQuantized() && (shape.length == 0 || shape[shape.length - 1] % type.blockSize() != 0)) {
+            throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of " + type
+                    + " has rows that are not whole blocks of " + type.blockSize());
+        }
+        long need = type.byteSize(elementCount(shape));
         if (data.byteSize() != need) {
             throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " of "
                     + type + " needs " + need + " bytes, found " + data.byteSize());
@@ -70,9 +75,17 @@ public record Tensor(String name, DType type, long[] shape, MemorySegment data) 
             case BF16 -> Float.intBitsToFloat((data.getAtIndex(I16, i) & 0xffff) << 16);
             case I8 -> data.get(ValueLayout.JAVA_BYTE, i);
             case U8 -> data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            case I16 -> data.getAtIndex(I16, i);
             case I32 -> data.getAtIndex(I32, i);
             case I64 -> data.getAtIndex(I64, i);
             case F64 -> (float) data.getAtIndex(F64, i);
+            default -> {
+                // One value of a block: decode its block.
+                int bs = type.blockSize();
+                float[] block = new float[bs];
+                Dequantize.row(type, data, i / bs * type.blockBytes(), block, 0, bs);
+                yield block[(int) (i % bs)];
+            }
         };
     }
 
@@ -81,10 +94,29 @@ public record Tensor(String name, DType type, long[] shape, MemorySegment data) 
         return switch (type) {
             case I8 -> data.get(ValueLayout.JAVA_BYTE, i);
             case U8 -> data.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            case I16 -> data.getAtIndex(I16, i);
             case I32 -> data.getAtIndex(I32, i);
             case I64 -> data.getAtIndex(I64, i);
             default -> throw new IllegalStateException("tensor " + name + " holds " + type + ", not integers");
         };
+    }
+
+    /**
+     * Row {@code r} of a matrix (the innermost dimension's values at outer index r), converted to F32
+     * into {@code dst[off, off + width)}: one bulk copy for F32, block by block for quantized types.
+     */
+    public void row(long r, float[] dst, int off) {
+        int width = (int) shape[shape.length - 1];
+        if (type == DType.F32) {
+            MemorySegment.copy(data, F32, r * width * 4, dst, off, width);
+        } else if (type.blockQuantized()) {
+            Dequantize.row(type, data, type.byteSize(r * width), dst, off, width);
+        } else {
+            long base = r * width;
+            for (int i = 0; i < width; i++) {
+                dst[off + i] = getFloat(base + i);
+            }
+        }
     }
 
     /** All elements converted to F32, in a new heap array (for small tensors: biases, norms, scales). */
@@ -96,6 +128,8 @@ public record Tensor(String name, DType type, long[] shape, MemorySegment data) 
         float[] out = new float[(int) n];
         if (type == DType.F32) {
             MemorySegment.copy(data, F32, 0, out, 0, out.length);
+        } else if (type.blockQuantized()) {
+            Dequantize.row(type, data, 0, out, 0, out.length);
         } else {
             for (int i = 0; i < out.length; i++) {
                 out[i] = getFloat(i);

@@ -11,17 +11,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes F32 tensors in the safetensors format (for tests: the format's spec, not our reader, decides the bytes). */
-final class SafetensorsWriter {
-    record Entry(long[] shape, float[] data) {}
+public final class SafetensorsWriter {
+    public record Entry(long[] shape, float[] data) {}
 
     private SafetensorsWriter() {}
 
-    static void write(Path file, Map<String, Entry> tensors) throws IOException {
+    public static void write(Path file, Map<String, Entry> tensors) throws IOException {
         write(file, tensors, "F32");
     }
 
     /** Writes every tensor as {@code dtype}: F32, F16 (IEEE half, round to nearest) or BF16 (upper half, rounded to nearest even). */
-    static void write(Path file, Map<String, Entry> tensors, String dtype) throws IOException {
+    public static void write(Path file, Map<String, Entry> tensors, String dtype) throws IOException {
         int size = dtype.equals("F32") ? 4 : 2;
         StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long at = 0;

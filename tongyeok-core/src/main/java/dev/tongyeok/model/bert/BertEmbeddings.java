@@ -2,6 +2,7 @@ package dev.tongyeok.model.bert;
 
 import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.layer.Embedding;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.tensor.ops.TensorOps;

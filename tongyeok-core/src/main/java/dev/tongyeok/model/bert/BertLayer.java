@@ -3,6 +3,8 @@ package dev.tongyeok.model.bert;
 import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
+import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.tensor.ops.Ops;
@@ -19,6 +21,14 @@ import java.util.concurrent.ForkJoinTask;
  */
 public final class BertLayer {
     private static final long PARALLEL_MIN_WORK = 1L << 16;
+    // Workspace buffers: q, k, v, ctx, h, y: (T, C); inter: (T, I).
+    private static final int Q = 0;
+    private static final int K = 1;
+    private static final int V = 2;
+    private static final int CTX = 3;
+    private static final int HID = 4;
+    static final int Y = 5;
+    private static final int INTER = 6;
 
     final Linear query;
     final Linear key;
@@ -57,29 +67,29 @@ public final class BertLayer {
      * <pre>x: (T, C) -> out: (T, C)</pre>
      */
     void forward(TensorOps ops, float[] x, float[] out, PackedBatch batch, int layer, Observer observer,
-            BertModel.Workspace ws) {
+            Workspace ws) {
         int T = batch.tokens();
         int[] starts = batch.seqStarts();
-        float[] q = ws.q;
-        float[] k = ws.k;
-        float[] v = ws.v;
+        float[] q = ws.get(Q, T * C);
+        float[] k = ws.get(K, T * C);
+        float[] v = ws.get(V, T * C);
         query.forward(ops, x, T, starts, q);
         key.forward(ops, x, T, starts, k);
         value.forward(ops, x, T, starts, v);
-        float[] ctx = ws.ctx;
+        float[] ctx = ws.get(CTX, T * C);
         attention(ops, q, k, v, ctx, batch, layer, observer);
 
-        float[] h = ws.h;
+        float[] h = ws.get(HID, T * C);
         attention_output_dense.forward(ops, ctx, T, starts, h);
         ops.add(h, 0, x, 0, T * C);
         attention_output_LayerNorm.forward(ops, h, T);
 
-        float[] inter = ws.inter;
+        float[] inter = ws.get(INTER, T * I);
         intermediate_dense.forward(ops, h, T, starts, inter);
         switch (act) {
             case "gelu" -> ops.gelu(inter, 0, T * I);
             case "relu" -> {
-                for (int i = 0; i < inter.length; i++) {
+                for (int i = 0; i < T * I; i++) {
                     inter[i] = Math.max(0, inter[i]);
                 }
             }

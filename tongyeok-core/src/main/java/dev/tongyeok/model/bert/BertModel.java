@@ -3,6 +3,9 @@ package dev.tongyeok.model.bert;
 import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
+import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.model.Transformer;
+import dev.tongyeok.model.Workspace;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
 
@@ -11,7 +14,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * {@code num_hidden_layers} encoder layers; returns the last hidden state. Immutable once loaded
  * and safe to call from many threads.
  */
-public final class BertModel {
+public final class BertModel implements Transformer {
     private final BertConfig config;
     private final String source;
     final BertEmbeddings embeddings;
@@ -49,72 +52,32 @@ public final class BertModel {
         return new BertModel(config, weights.source(), e, layers, ops);
     }
 
-    /** The configuration. */
+    @Override
     public BertConfig config() {
         return config;
     }
 
-    /** Where the weights came from. */
+    @Override
     public String source() {
         return source;
     }
 
-    /** The kernels in use. */
+    @Override
     public TensorOps ops() {
         return ops;
     }
 
-    /** Row {@code id} of the token embedding table. */
+    @Override
     public float[] wordVector(int id) {
         return embeddings.wordVector(id);
     }
 
-    /**
-     * Scratch matrices for forward passes, grown to the largest batch seen: one per caller (it is not
-     * thread-safe), reused across the batches of one call so that large arrays are not allocated,
-     * and collected, layer after layer.
-     *
-     * <pre>q, k, v, ctx, h, y: (T, C); inter: (T, I)</pre>
-     */
-    public static final class Workspace {
-        float[] q = new float[0];
-        float[] k = q;
-        float[] v = q;
-        float[] ctx = q;
-        float[] h = q;
-        float[] y = q;
-        float[] inter = q;
-
-        void ensure(int T, int C, int I) {
-            if (q.length < T * C) {
-                q = new float[T * C];
-                k = new float[T * C];
-                v = new float[T * C];
-                ctx = new float[T * C];
-                h = new float[T * C];
-                y = new float[T * C];
-            }
-            if (inter.length < T * I) {
-                inter = new float[T * I];
-            }
-        }
+    @Override
+    public boolean causal() {
+        return false;
     }
 
-    /**
-     * The last hidden state of every token of the batch.
-     *
-     * <pre>batch: T rows -> (T, C)</pre>
-     *
-     * @throws IllegalArgumentException when an id, type id or position is outside its table
-     */
-    public float[] forward(PackedBatch batch, Observer observer) {
-        return forward(batch, observer, new Workspace());
-    }
-
-    /**
-     * As {@link #forward(PackedBatch, Observer)}, with scratch space from {@code ws}. The returned
-     * array is new.
-     */
+    @Override
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
         check(batch);
         int C = config.hidden_size();
@@ -122,8 +85,7 @@ public final class BertModel {
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, batch.tokens(), C);
         }
-        ws.ensure(batch.tokens(), C, config.intermediate_size());
-        float[] y = ws.y;
+        float[] y = ws.get(BertLayer.Y, batch.tokens() * C);
         float[] first = x;
         for (int l = 0; l < layers.length; l++) {
             layers[l].forward(ops, x, y, batch, l, observer, ws);

@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
 
 /**
  * {@code torch.nn.Embedding}: a lookup table of V rows of C numbers, read row by row from the
- * mapped file. Quantized tables (uint8/int8 behind ONNX {@code DequantizeLinear}) are dequantized
+ * mapped file (only the rows looked up are ever read: a multi-gigabyte table costs nothing until
+ * used). GGML block-quantized tables decode one row's blocks. Quantized tables (uint8/int8 behind ONNX {@code DequantizeLinear}) are dequantized
  * per row as onnxruntime does: (q − zero point) · scale.
  */
 public final class Embedding {
@@ -55,9 +56,9 @@ public final class Embedding {
             return new Embedding(name, t, w.scale().getFloat(0), w.zeroPoint() == null ? 0 : w.zeroPoint().getFloat(0),
                     true);
         }
-        if (t.type() != DType.F32 && t.type() != DType.F16 && t.type() != DType.BF16) {
+        if (t.type() != DType.F32 && t.type() != DType.F16 && t.type() != DType.BF16 && !t.type().blockQuantized()) {
             throw new ModelException(source.source() + ": tensor " + name + " has type " + t.type()
-                    + " (expected F32, F16, BF16 or a quantized table)");
+                    + " (expected F32, F16, BF16, GGML blocks or a quantized table)");
         }
         return new Embedding(name, t, 1, 0, false);
     }
@@ -84,6 +85,8 @@ public final class Embedding {
         long base = (long) id * C;
         if (table.type() == DType.F32) {
             MemorySegment.copy(table.data(), F32, base * 4, dst, off, C);
+        } else if (table.type().blockQuantized()) {
+            table.row(id, dst, off);
         } else if (quantized) {
             for (int i = 0; i < C; i++) {
                 dst[off + i] = (table.getFloat(base + i) - zeroPoint) * scale;

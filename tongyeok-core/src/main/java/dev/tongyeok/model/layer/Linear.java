@@ -41,29 +41,60 @@ public final class Linear {
      * @throws ModelException when a tensor is missing or has another shape, naming the file and tensor
      */
     public static Linear load(WeightSource source, String prefix, int in, int out) {
-        Weight w = source.get(prefix + ".weight", out, in);
-        float[] bias = source.find(prefix + ".bias").map(b -> vector(source, b, out)).orElse(null);
+        return load(source, prefix, in, out, false, null);
+    }
+
+    /**
+     * As {@link #load(WeightSource, String, int, int)}, for checkpoints that lay the matrix out
+     * otherwise: {@code conv1d} when its checkpoint shape is (in, out) (GPT-2's {@code Conv1D});
+     * {@code outOrder}, when not null, says which checkpoint output row feeds each output (fused
+     * weights whose rows are reordered). Weights of any stored type (F32, F16, BF16, GGML blocks)
+     * are converted to F32 once.
+     *
+     * @throws ModelException when a tensor is missing or has another shape or type, naming the file and tensor
+     */
+    public static Linear load(WeightSource source, String prefix, int in, int out, boolean conv1d, int[] outOrder) {
+        Weight w = source.get(prefix + ".weight", conv1d ? new long[] {in, out} : new long[] {out, in});
+        float[] rawBias = source.find(prefix + ".bias").map(b -> vector(source, b, out)).orElse(null);
+        float[] bias = rawBias == null || outOrder == null ? rawBias : reorder(rawBias, outOrder);
         Tensor t = w.tensor();
-        boolean tr = w.transposed();
+        // Whether the stored matrix is (in, out): ONNX's transposed linear weights, a Conv1D as its checkpoint holds it.
+        boolean inOut = w.transposed() != conv1d;
         if (w.quantized()) {
-            if (!w.quantizedInput()) {
+            if (!w.quantizedInput() || conv1d || outOrder != null) {
                 throw new ModelException(source.source() + ": tensor " + w.name()
                         + " is quantized without dynamic input quantization (not supported)");
             }
             float[] scale = perColumn(source, w, w.scale(), out, "scale");
             float[] zero = w.zeroPoint() == null ? new float[out] : perColumn(source, w, w.zeroPoint(), out, "zero point");
             PackedMatrix m = PackedMatrix.pack(in, out,
-                    (c, o) -> t.getFloat(tr ? (long) c * out + o : (long) o * in + c) - zero[o]);
+                    (c, o) -> t.getFloat(inOut ? (long) c * out + o : (long) o * in + c) - zero[o]);
             return new Linear(in, out, m, bias, scale);
         }
-        if (t.type() != DType.F32 && t.type() != DType.F16 && t.type() != DType.BF16) {
-            throw new ModelException(source.source() + ": tensor " + w.name() + " has type " + t.type()
-                    + " (expected F32, F16 or BF16)");
+        DType type = t.type();
+        if (type != DType.F32 && type != DType.F16 && type != DType.BF16 && !type.blockQuantized()) {
+            throw new ModelException(source.source() + ": tensor " + w.name() + " has type " + type
+                    + " (expected F32, F16, BF16 or GGML blocks)");
         }
-        PackedMatrix m = t.type() == DType.F32 && tr && t.data().byteSize() == (long) in * out * 4
-                ? PackedMatrix.packRowMajor(in, out, t.data())
-                : PackedMatrix.pack(in, out, (c, o) -> t.getFloat(tr ? (long) c * out + o : (long) o * in + c));
+        if (type == DType.F32 && inOut && outOrder == null && t.data().byteSize() == (long) in * out * 4) {
+            return new Linear(in, out, PackedMatrix.packRowMajor(in, out, t.data()), bias, null);
+        }
+        // Anything else is converted to F32 whole (GGML blocks decode block by block), then packed.
+        float[] all = type == DType.F32 ? null : t.toFloatArray();
+        PackedMatrix m = PackedMatrix.pack(in, out, (c, o) -> {
+            int r = outOrder == null ? o : outOrder[o];
+            long i = inOut ? (long) c * out + r : (long) r * in + c;
+            return all != null ? all[(int) i] : t.getFloat(i);
+        });
         return new Linear(in, out, m, bias, null);
+    }
+
+    private static float[] reorder(float[] v, int[] order) {
+        float[] out = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = v[order[i]];
+        }
+        return out;
     }
 
     static float[] vector(WeightSource source, Weight w, int n) {

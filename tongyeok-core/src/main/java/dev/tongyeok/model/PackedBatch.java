@@ -1,4 +1,4 @@
-package dev.tongyeok.model.bert;
+package dev.tongyeok.model;
 
 import java.util.Arrays;
 

@@ -1,0 +1,334 @@
+package dev.tongyeok.load.gguf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tongyeok.load.ModelException;
+import dev.tongyeok.tokenize.Tokenizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tokenizer a GGUF file's metadata describes, as the tokenizer.json HuggingFace ships with
+ * the same model: {@code tokenizer.ggml.model} {@code llama} (SentencePiece BPE: tokens with
+ * scores, merges derived from the scores as HF's converter derives them, byte fallback),
+ * {@code gpt2} (byte-level BPE with merges, split by the regular expression
+ * {@code tokenizer.ggml.pre} names) or {@code bert} (WordPiece; llama.cpp writes word-initial
+ * pieces with a leading ▁ and continuations without {@code ##}, which is undone here). Token types
+ * (3 control, 4 user-defined, 2 unknown) become added tokens; {@code add_bos_token} and
+ * {@code add_eos_token} the start and end markers.
+ */
+public final class GgufTokenizer {
+    private static final int UNKNOWN = 2;
+    private static final int CONTROL = 3;
+    private static final int USER_DEFINED = 4;
+
+    /** Pre-tokenizer expressions by {@code tokenizer.ggml.pre} name, as the models' tokenizer.json files give them. */
+    private static final String LLAMA3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    private static final String QWEN2 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    private static final String GPT4O = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+    private GgufTokenizer() {}
+
+    /**
+     * The tokenizer of {@code f}.
+     *
+     * @throws ModelException when the metadata has no tokenizer, or one of an unsupported kind
+     */
+    public static Tokenizer of(GgufFile f) {
+        return Tokenizer.fromJson(toJson(f), f.path().getFileName() + " (GGUF tokenizer)");
+    }
+
+    /**
+     * The tokenizer.json text equivalent to {@code f}'s tokenizer metadata.
+     *
+     * @throws ModelException when the metadata has no tokenizer, or one of an unsupported kind
+     */
+    public static String toJson(GgufFile f) {
+        String file = f.path().getFileName().toString();
+        if (f.find("tokenizer.ggml.model").isEmpty()) {
+            throw new ModelException(file + ": no tokenizer (metadata tokenizer.ggml.model is missing, and no "
+                    + "tokenizer.json lies beside it)");
+        }
+        String kind = f.string("tokenizer.ggml.model");
+        String[] tokens = f.strings("tokenizer.ggml.tokens");
+        int[] types = f.find("tokenizer.ggml.token_type").isPresent() ? f.ints("tokenizer.ggml.token_type") : null;
+        if (types != null && types.length != tokens.length) {
+            throw new ModelException(file + ": metadata tokenizer.ggml.token_type has " + types.length
+                    + " entries for " + tokens.length + " tokens");
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        ObjectNode model = json.createObjectNode();
+        switch (kind) {
+            case "llama" -> llama(f, tokens, types, root, model);
+            case "gpt2" -> gpt2(f, tokens, root, model);
+            case "bert" -> bert(f, tokens, root, model);
+            default -> throw new ModelException(file + ": metadata tokenizer.ggml.model '" + kind
+                    + "' is not supported (llama, gpt2, bert)");
+        }
+        root.set("model", model);
+        if (types != null) {
+            for (int id = 0; id < tokens.length; id++) {
+                if (types[id] == CONTROL || types[id] == UNKNOWN || types[id] == USER_DEFINED) {
+                    ObjectNode a = added.addObject();
+                    a.put("id", id);
+                    a.put("content", kind.equals("bert") ? bertToken(tokens[id]) : tokens[id]);
+                    a.put("single_word", false);
+                    a.put("lstrip", false);
+                    a.put("rstrip", false);
+                    a.put("normalized", types[id] == USER_DEFINED && kind.equals("llama"));
+                    a.put("special", types[id] != USER_DEFINED);
+                }
+            }
+        }
+        if (!kind.equals("bert")) {
+            root.set("post_processor", template(f, tokens, json, kind));
+        }
+        try {
+            return json.writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // SentencePiece BPE (Llama 2): ▁ for spaces and at the start, byte fallback, merges ranked by score.
+    private static void llama(GgufFile f, String[] tokens, int[] types, ObjectNode root, ObjectNode model) {
+        float[] scores = f.floats("tokenizer.ggml.scores");
+        if (scores.length != tokens.length) {
+            throw new ModelException(f.path().getFileName() + ": metadata tokenizer.ggml.scores has " + scores.length
+                    + " entries for " + tokens.length + " tokens");
+        }
+        ObjectNode norm = root.putObject("normalizer");
+        norm.put("type", "Sequence");
+        ArrayNode ns = norm.putArray("normalizers");
+        ns.addObject().put("type", "Prepend").put("prepend", "\u2581");
+        ObjectNode rep = ns.addObject().put("type", "Replace");
+        rep.putObject("pattern").put("String", " ");
+        rep.put("content", "\u2581");
+        root.putNull("pre_tokenizer");
+        ObjectNode dec = root.putObject("decoder");
+        dec.put("type", "Sequence");
+        ArrayNode ds = dec.putArray("decoders");
+        ObjectNode r = ds.addObject().put("type", "Replace");
+        r.putObject("pattern").put("String", "\u2581");
+        r.put("content", " ");
+        ds.addObject().put("type", "ByteFallback");
+        ds.addObject().put("type", "Fuse");
+        ds.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        int unk = (int) f.integer("tokenizer.ggml.unknown_token_id", unknownId(types));
+        if (unk >= 0 && unk < tokens.length) {
+            model.put("unk_token", tokens[unk]);
+        } else {
+            model.putNull("unk_token");
+        }
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", true);
+        model.put("byte_fallback", true);
+        vocab(model, tokens);
+        ArrayNode merges = model.putArray("merges");
+        for (String[] m : mergesFromScores(tokens, scores)) {
+            merges.addArray().add(m[0]).add(m[1]);
+        }
+    }
+
+    private static int unknownId(int[] types) {
+        if (types != null) {
+            for (int i = 0; i < types.length; i++) {
+                if (types[i] == UNKNOWN) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * SentencePiece merges as HF's converter derives them from a vocabulary with scores: every way
+     * to split a piece into two pieces of the vocabulary is a merge; merges are ranked by the
+     * merged piece's score, highest first (ties: in vocabulary order, then by the ids of the left
+     * and right pieces).
+     */
+    static List<String[]> mergesFromScores(String[] tokens, float[] scores) {
+        Map<String, Integer> ids = new HashMap<>(tokens.length * 2);
+        for (int i = 0; i < tokens.length; i++) {
+            ids.putIfAbsent(tokens[i], i);
+        }
+        record Merge(String left, String right, int piece, int l, int r) {}
+        List<Merge> all = new ArrayList<>();
+        for (int id = 0; id < tokens.length; id++) {
+            String piece = tokens[id];
+            List<Merge> local = new ArrayList<>();
+            for (int cut = piece.offsetByCodePoints(0, Math.min(1, piece.codePointCount(0, piece.length())));
+                    cut < piece.length(); cut = piece.offsetByCodePoints(cut, 1)) {
+                Integer l = ids.get(piece.substring(0, cut));
+                Integer r = ids.get(piece.substring(cut));
+                if (l != null && r != null) {
+                    local.add(new Merge(piece.substring(0, cut), piece.substring(cut), id, l, r));
+                }
+            }
+            local.sort(Comparator.comparingInt(Merge::l).thenComparingInt(Merge::r));
+            all.addAll(local);
+        }
+        // A stable sort: equal scores keep vocabulary order.
+        all.sort((a, b) -> Float.compare(scores[b.piece()], scores[a.piece()]));
+        List<String[]> out = new ArrayList<>(all.size());
+        for (Merge m : all) {
+            out.add(new String[] {m.left(), m.right()});
+        }
+        return out;
+    }
+
+    // Byte-level BPE: split by the model's expression, bytes as printable characters, merges as given.
+    private static void gpt2(GgufFile f, String[] tokens, ObjectNode root, ObjectNode model) {
+        String pre = f.string("tokenizer.ggml.pre", "gpt2");
+        String regex = switch (pre) {
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral", "smaug-bpe", "dbrx" -> LLAMA3;
+            case "qwen2", "deepseek-r1-qwen" -> QWEN2;
+            case "gpt-4o" -> GPT4O;
+            case "gpt2", "default", "gpt-2" -> null;
+            default -> throw new ModelException(f.path().getFileName() + ": metadata tokenizer.ggml.pre '" + pre
+                    + "' is not supported (gpt2, llama-bpe, qwen2, gpt-4o)");
+        };
+        if (pre.equals("qwen2") || pre.equals("deepseek-r1-qwen")) {
+            root.putObject("normalizer").put("type", "NFC");
+        } else {
+            root.putNull("normalizer");
+        }
+        ObjectNode p = root.putObject("pre_tokenizer");
+        if (regex == null) {
+            p.put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true).put("use_regex", true);
+        } else {
+            p.put("type", "Sequence");
+            ArrayNode ps = p.putArray("pretokenizers");
+            ObjectNode split = ps.addObject().put("type", "Split");
+            split.putObject("pattern").put("Regex", regex);
+            split.put("behavior", "Isolated").put("invert", false);
+            ps.addObject().put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", false)
+                    .put("use_regex", false);
+        }
+        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", true).put("trim_offsets", true)
+                .put("use_regex", true);
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        model.putNull("unk_token");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        // llama.cpp looks a whole word up before merging for Llama 3 (HF: ignore_merges).
+        model.put("ignore_merges", LLAMA3.equals(regex));
+        vocab(model, tokens);
+        ArrayNode merges = model.putArray("merges");
+        String[] ms = f.find("tokenizer.ggml.merges").isPresent() ? f.strings("tokenizer.ggml.merges") : new String[0];
+        for (int i = 0; i < ms.length; i++) {
+            int space = ms[i].indexOf(' ', 1);
+            if (space < 0) {
+                throw new ModelException(f.path().getFileName() + ": metadata tokenizer.ggml.merges[" + i + "] '" + ms[i]
+                        + "' is not two tokens separated by a space");
+            }
+            merges.addArray().add(ms[i].substring(0, space)).add(ms[i].substring(space + 1));
+        }
+    }
+
+    // WordPiece: lowercased, split at whitespace and punctuation, [CLS] … [SEP].
+    private static void bert(GgufFile f, String[] tokens, ObjectNode root, ObjectNode model) {
+        root.putObject("normalizer").put("type", "BertNormalizer").put("clean_text", true)
+                .put("handle_chinese_chars", true).putNull("strip_accents").put("lowercase", true);
+        root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
+        root.putObject("decoder").put("type", "WordPiece").put("prefix", "##").put("cleanup", true);
+        String[] vocab = new String[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            vocab[i] = bertToken(tokens[i]);
+        }
+        int unk = (int) f.integer("tokenizer.ggml.unknown_token_id", 100);
+        int cls = (int) f.integer("tokenizer.ggml.cls_token_id", f.integer("tokenizer.ggml.bos_token_id", 101));
+        int sep = (int) f.integer("tokenizer.ggml.seperator_token_id", f.integer("tokenizer.ggml.eos_token_id", 102));
+        for (int id : new int[] {unk, cls, sep}) {
+            if (id < 0 || id >= tokens.length) {
+                throw new ModelException(f.path().getFileName() + ": special token id " + id + " is outside the "
+                        + tokens.length + " tokens");
+            }
+        }
+        model.put("type", "WordPiece");
+        model.put("unk_token", vocab[unk]);
+        model.put("continuing_subword_prefix", "##");
+        model.put("max_input_chars_per_word", 100);
+        vocab(model, vocab);
+        ObjectNode post = root.putObject("post_processor");
+        post.put("type", "BertProcessing");
+        post.putArray("sep").add(vocab[sep]).add(sep);
+        post.putArray("cls").add(vocab[cls]).add(cls);
+    }
+
+    /** A WordPiece token as tokenizer.json spells it, from llama.cpp's spelling (▁word, piece, [SPECIAL]). */
+    static String bertToken(String t) {
+        if (t.startsWith("\u2581")) {
+            return t.substring(1);
+        }
+        if (t.startsWith("[") && t.endsWith("]")) {
+            return t;
+        }
+        return "##" + t;
+    }
+
+    private static void vocab(ObjectNode model, String[] tokens) {
+        ObjectNode v = model.putObject("vocab");
+        for (int i = 0; i < tokens.length; i++) {
+            if (!v.has(tokens[i])) {
+                v.put(tokens[i], i);
+            }
+        }
+    }
+
+    // The start and end markers: add_bos_token (default: on for llama, off for gpt2), add_eos_token (off).
+    private static JsonNode template(GgufFile f, String[] tokens, ObjectMapper json, String kind) {
+        boolean bos = f.bool("tokenizer.ggml.add_bos_token", kind.equals("llama"));
+        boolean eos = f.bool("tokenizer.ggml.add_eos_token", false);
+        ObjectNode t = json.createObjectNode();
+        t.put("type", "TemplateProcessing");
+        ArrayNode single = t.putArray("single");
+        ArrayNode pair = t.putArray("pair");
+        ObjectNode specials = t.putObject("special_tokens");
+        String b = bos ? special(f, tokens, "bos", specials) : null;
+        String e = eos ? special(f, tokens, "eos", specials) : null;
+        for (int s = 0; s < 2; s++) {
+            ArrayNode seq = s == 0 ? single : pair;
+            for (int part = 0; part < (s == 0 ? 1 : 2); part++) {
+                if (b != null) {
+                    seq.addObject().putObject("SpecialToken").put("id", b).put("type_id", part);
+                }
+                seq.addObject().putObject("Sequence").put("id", part == 0 ? "A" : "B").put("type_id", part);
+                if (e != null) {
+                    seq.addObject().putObject("SpecialToken").put("id", e).put("type_id", part);
+                }
+            }
+        }
+        return t;
+    }
+
+    private static String special(GgufFile f, String[] tokens, String which, ObjectNode specials) {
+        String key = "tokenizer.ggml." + which + "_token_id";
+        long id = f.integer(key);
+        if (id < 0 || id >= tokens.length) {
+            throw new ModelException(f.path().getFileName() + ": metadata " + key + " = " + id + " is outside the "
+                    + tokens.length + " tokens");
+        }
+        ObjectNode s = specials.putObject(tokens[(int) id]);
+        s.put("id", tokens[(int) id]);
+        s.putArray("ids").add(id);
+        s.putArray("tokens").add(tokens[(int) id]);
+        return tokens[(int) id];
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tongyeok.model;
+
+import dev.tongyeok.load.ModelConfig;
+import dev.tongyeok.tensor.ops.TensorOps;
+
+/**
+ * A loaded model of any family: token ids in, one contextual vector per token out. Immutable once
+ * loaded and safe to call from many threads (each with its own {@link Workspace}).
+ */
+public interface Transformer {
+    /** The configuration. */
+    ModelConfig config();
+
+    /** Where the weights came from. */
+    String source();
+
+    /** The kernels in use. */
+    TensorOps ops();
+
+    /** Row {@code id} of the token embedding table: the token's static vector. */
+    float[] wordVector(int id);
+
+    /**
+     * Whether a token sees the whole sequence (an encoder) or only itself and the tokens before it
+     * (a decoder, whose last token is the one that has seen everything).
+     */
+    boolean causal();
+
+    /**
+     * The last hidden state of every token of the batch, with scratch space from {@code ws}. The
+     * returned array is new.
+     *
+     * <pre>batch: T rows -> (T, C)</pre>
+     *
+     * @throws IllegalArgumentException when an id or position is outside its table
+     */
+    float[] forward(PackedBatch batch, Observer observer, Workspace ws);
+
+    /** As {@link #forward(PackedBatch, Observer, Workspace)} with a workspace of its own. */
+    default float[] forward(PackedBatch batch, Observer observer) {
+        return forward(batch, observer, new Workspace());
+    }
+}

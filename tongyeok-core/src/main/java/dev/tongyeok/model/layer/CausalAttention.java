@@ -1,0 +1,95 @@
+package dev.tongyeok.model.layer;
+
+import dev.tongyeok.model.Observer;
+import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.tensor.ops.Ops;
+import dev.tongyeok.tensor.ops.TensorOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * A decoder's scaled dot-product attention over a packed batch: in each sequence, token i attends
+ * to tokens 0..i only, softmax(q·kᵀ / √D) · v, per head; with grouped-query attention query head h
+ * reads key/value head h / (H / KV) (multi-query: KV = 1).
+ */
+public final class CausalAttention {
+    private static final long PARALLEL_MIN_WORK = 1L << 16;
+
+    private final int H;
+    private final int KV;
+    private final int D;
+
+    /** Attention with {@code H} query heads, {@code KV} key/value heads, heads of width {@code D}. */
+    public CausalAttention(int H, int KV, int D) {
+        this.H = H;
+        this.KV = KV;
+        this.D = D;
+    }
+
+    /**
+     * Writes each token's attention output into {@code ctx}.
+     *
+     * <pre>q: (T, H·D), k, v: (T, KV·D) -> ctx: (T, H·D)</pre>
+     */
+    public void forward(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, PackedBatch batch, int layer,
+            Observer observer) {
+        int S = batch.sequences();
+        int[] starts = batch.seqStarts();
+        long work = 0;
+        for (int s = 0; s < S; s++) {
+            long n = starts[s + 1] - starts[s];
+            work += n * n * H * D;
+        }
+        if (work < PARALLEL_MIN_WORK || observer.wantsAttention() || !Ops.maySplit()) {
+            for (int s = 0; s < S; s++) {
+                for (int h = 0; h < H; h++) {
+                    head(ops, q, k, v, ctx, starts[s], starts[s + 1], h, layer, s, observer);
+                }
+            }
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int s = 0; s < S; s++) {
+            int s0 = starts[s];
+            int s1 = starts[s + 1];
+            for (int h = 0; h < H; h++) {
+                int head = h;
+                tasks.add(Ops.POOL.submit(() -> head(ops, q, k, v, ctx, s0, s1, head, layer, -1, Observer.NONE)));
+            }
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
+    }
+
+    // One head of one sequence: P = causal softmax(Q_h K_gᵀ / √D), ctx_h = P V_g.
+    private void head(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, int s0, int s1, int h, int layer,
+            int seq, Observer observer) {
+        int Ts = s1 - s0;
+        int qw = H * D;
+        int kw = KV * D;
+        int g = h / (H / KV);
+        float[] kt = new float[D * Ts]; // K_gᵀ: (D, Ts)
+        for (int j = 0; j < Ts; j++) {
+            int kj = (s0 + j) * kw + g * D;
+            for (int d = 0; d < D; d++) {
+                kt[d * Ts + j] = k[kj + d];
+            }
+        }
+        float[] p = new float[Ts * Ts];
+        ops.gemm(q, s0 * qw + h * D, qw, kt, 0, Ts, p, 0, Ts, Ts, D, Ts);
+        float sqrtD = (float) Math.sqrt(D);
+        for (int i = 0; i < Ts; i++) {
+            for (int j = 0; j <= i; j++) {
+                p[i * Ts + j] /= sqrtD;
+            }
+            ops.softmax(p, i * Ts, i + 1);
+            java.util.Arrays.fill(p, i * Ts + i + 1, i * Ts + Ts, 0f);
+        }
+        if (observer.wantsAttention()) {
+            observer.attention(layer, seq, h, p, Ts);
+        }
+        ops.gemm(p, 0, Ts, v, s0 * kw + g * D, kw, ctx, s0 * qw + h * D, qw, Ts, Ts, D);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tongyeok.model.layer;
+
+import dev.tongyeok.load.WeightSource;
+
+/**
+ * Root-mean-square normalization ({@code LlamaRMSNorm}): x / √(mean(x²) + eps) · weight, over
+ * rows of width n (the hidden state, or one attention head for Qwen3's query and key norms).
+ */
+public final class RmsNorm {
+    private final float[] weight;
+    private final float eps;
+
+    private RmsNorm(float[] weight, float eps) {
+        this.weight = weight;
+        this.eps = eps;
+    }
+
+    /**
+     * The norm whose weight is {@code prefix.weight}, of width {@code n}.
+     *
+     * @throws dev.tongyeok.load.ModelException when the tensor is missing or not of width n
+     */
+    public static RmsNorm load(WeightSource source, String prefix, int n, double eps) {
+        return new RmsNorm(Linear.vector(source, source.get(prefix + ".weight"), n), (float) eps);
+    }
+
+    /** The width of a normalized row. */
+    public int width() {
+        return weight.length;
+    }
+
+    /**
+     * Normalizes {@code rows} consecutive rows of width n in place, starting at {@code off}.
+     *
+     * <pre>x: (rows, n) -> (rows, n)</pre>
+     */
+    public void forward(float[] x, int off, int rows) {
+        int n = weight.length;
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * n;
+            double sq = 0;
+            for (int i = 0; i < n; i++) {
+                sq += (double) x[o + i] * x[o + i];
+            }
+            float inv = (float) (1 / Math.sqrt(sq / n + eps));
+            for (int i = 0; i < n; i++) {
+                x[o + i] = weight[i] * (x[o + i] * inv);
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tongyeok.model.llama;
+
+import dev.tongyeok.load.DecoderConfig;
+import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.Decoders;
+import dev.tongyeok.model.Observer;
+import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.model.Transformer;
+import dev.tongyeok.model.Workspace;
+import dev.tongyeok.model.layer.CausalAttention;
+import dev.tongyeok.model.layer.Embedding;
+import dev.tongyeok.model.layer.Linear;
+import dev.tongyeok.model.layer.RmsNorm;
+import dev.tongyeok.model.layer.Rope;
+import dev.tongyeok.tensor.ops.Ops;
+import dev.tongyeok.tensor.ops.TensorOps;
+
+/**
+ * HF transformers' {@code LlamaModel} and the models built like it: Qwen2 (biases on the query,
+ * key and value projections, picked up when present) and Qwen3 (an RMSNorm on each query and key
+ * head before the rotation). Each layer (pre-norm):
+ *
+ * <pre>
+ * x += o_proj(attention(rope(q_proj(rms(x))), rope(k_proj(rms(x))), v_proj(rms(x))))   causal, grouped-query
+ * x += down_proj(silu(gate_proj(rms(x))) · up_proj(rms(x)))                              SwiGLU
+ * </pre>
+ * then a final RMSNorm. Returns the last hidden state (after the final norm).
+ */
+public final class LlamaModel implements Transformer {
+    // Workspace buffers.
+    private static final int H_IN = 0;
+    private static final int Q = 1;
+    private static final int K = 2;
+    private static final int V = 3;
+    private static final int CTX = 4;
+    private static final int OUT = 5;
+    private static final int GATE = 6;
+    private static final int UP = 7;
+
+    private final DecoderConfig cfg;
+    private final String source;
+    private final TensorOps ops;
+    private final Embedding embed;
+    private final Layer[] layers;
+    private final RmsNorm norm;
+    private final Rope rope;
+    private final CausalAttention attention;
+
+    private record Layer(RmsNorm inputNorm, Linear q, Linear k, Linear v, RmsNorm qNorm, RmsNorm kNorm, Linear o,
+            RmsNorm postNorm, Linear gate, Linear up, Linear down) {}
+
+    private LlamaModel(DecoderConfig cfg, String source, TensorOps ops, Embedding embed, Layer[] layers, RmsNorm norm,
+            Rope rope) {
+        this.cfg = cfg;
+        this.source = source;
+        this.ops = ops;
+        this.embed = embed;
+        this.layers = layers;
+        this.norm = norm;
+        this.rope = rope;
+        this.attention = new CausalAttention(cfg.num_attention_heads(), cfg.num_key_value_heads(), cfg.head_dim());
+    }
+
+    /**
+     * Builds the model from checkpoint tensors ({@code model.layers.N.self_attn.q_proj.weight}, …,
+     * with or without the {@code model.} prefix), checking each shape against {@code cfg}.
+     *
+     * @throws dev.tongyeok.load.ModelException when a tensor is missing or disagrees with cfg
+     */
+    public static LlamaModel load(WeightSource w, DecoderConfig cfg) {
+        return load(w, cfg, Ops.get());
+    }
+
+    /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
+    public static LlamaModel load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
+        String p = Decoders.prefix(w, "embed_tokens.weight", "model.", "");
+        int C = cfg.hidden_size();
+        int H = cfg.num_attention_heads();
+        int KV = cfg.num_key_value_heads();
+        int D = cfg.head_dim();
+        int I = cfg.intermediate_size();
+        double eps = cfg.norm_eps();
+        Embedding embed = Embedding.load(w, p + "embed_tokens.weight", cfg.vocab_size(), C);
+        Layer[] layers = new Layer[cfg.num_hidden_layers()];
+        for (int l = 0; l < layers.length; l++) {
+            String n = p + "layers." + l + ".";
+            boolean qkNorm = w.find(n + "self_attn.q_norm.weight").isPresent();
+            layers[l] = new Layer(RmsNorm.load(w, n + "input_layernorm", C, eps),
+                    Linear.load(w, n + "self_attn.q_proj", C, H * D), Linear.load(w, n + "self_attn.k_proj", C, KV * D),
+                    Linear.load(w, n + "self_attn.v_proj", C, KV * D),
+                    qkNorm ? RmsNorm.load(w, n + "self_attn.q_norm", D, eps) : null,
+                    qkNorm ? RmsNorm.load(w, n + "self_attn.k_norm", D, eps) : null,
+                    Linear.load(w, n + "self_attn.o_proj", H * D, C), RmsNorm.load(w, n + "post_attention_layernorm", C, eps),
+                    Linear.load(w, n + "mlp.gate_proj", C, I), Linear.load(w, n + "mlp.up_proj", C, I),
+                    Linear.load(w, n + "mlp.down_proj", I, C));
+        }
+        Decoders.checkNoMoreLayers(w, p + "layers." + layers.length + ".input_layernorm.weight", layers.length);
+        float[] factors = w.find("rope_freqs.weight").map(f -> f.tensor().toFloatArray()).orElse(null);
+        return new LlamaModel(cfg, w.source(), ops, embed, layers, RmsNorm.load(w, p + "norm", C, eps),
+                Rope.of(cfg, factors));
+    }
+
+    @Override
+    public DecoderConfig config() {
+        return cfg;
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public TensorOps ops() {
+        return ops;
+    }
+
+    @Override
+    public boolean causal() {
+        return true;
+    }
+
+    @Override
+    public float[] wordVector(int id) {
+        float[] v = new float[cfg.hidden_size()];
+        embed.lookup(id, v, 0);
+        return v;
+    }
+
+    @Override
+    public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
+        Decoders.check(batch, cfg.vocab_size(), cfg.max_position_embeddings());
+        int T = batch.tokens();
+        int C = cfg.hidden_size();
+        int H = cfg.num_attention_heads();
+        int KV = cfg.num_key_value_heads();
+        int D = cfg.head_dim();
+        int I = cfg.intermediate_size();
+        int[] starts = batch.seqStarts();
+        float[] x = new float[T * C];
+        for (int t = 0; t < T; t++) {
+            embed.lookup(batch.ids()[t], x, t * C);
+        }
+        if (observer.wantsHiddenStates()) {
+            observer.hiddenState(0, x, T, C);
+        }
+        float[] h = ws.get(H_IN, T * C);
+        float[] q = ws.get(Q, T * H * D);
+        float[] k = ws.get(K, T * KV * D);
+        float[] v = ws.get(V, T * KV * D);
+        float[] ctx = ws.get(CTX, T * H * D);
+        float[] out = ws.get(OUT, T * C);
+        float[] gate = ws.get(GATE, T * I);
+        float[] up = ws.get(UP, T * I);
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            System.arraycopy(x, 0, h, 0, T * C);
+            layer.inputNorm.forward(h, 0, T);
+            layer.q.forward(ops, h, T, starts, q);
+            layer.k.forward(ops, h, T, starts, k);
+            layer.v.forward(ops, h, T, starts, v);
+            if (layer.qNorm != null) {
+                layer.qNorm.forward(q, 0, T * H);
+                layer.kNorm.forward(k, 0, T * KV);
+            }
+            rope.apply(q, T, H, batch.positions());
+            rope.apply(k, T, KV, batch.positions());
+            attention.forward(ops, q, k, v, ctx, batch, l, observer);
+            layer.o.forward(ops, ctx, T, starts, out);
+            ops.add(x, 0, out, 0, T * C);
+
+            System.arraycopy(x, 0, h, 0, T * C);
+            layer.postNorm.forward(h, 0, T);
+            layer.gate.forward(ops, h, T, starts, gate);
+            layer.up.forward(ops, h, T, starts, up);
+            Decoders.swiglu(gate, up, T * I);
+            layer.down.forward(ops, gate, T, starts, out);
+            ops.add(x, 0, out, 0, T * C);
+            if (l == layers.length - 1) {
+                norm.forward(x, 0, T);
+            }
+            if (observer.wantsHiddenStates()) {
+                observer.hiddenState(l + 1, x, T, C);
+            }
+        }
+        return x;
+    }
+}
