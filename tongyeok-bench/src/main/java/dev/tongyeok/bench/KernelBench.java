@@ -27,8 +27,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * JMH: the matrix kernel on one thread at all-MiniLM-L6-v2's shapes (a 512-token batch times
  * 384×384, 384×1536 and 1536×384), its scalar twin, and this machine's FP32 peak on one core
- * measured with a tight loop of independent fused multiply-adds. {@link #main} runs them and
- * prints GFLOP/s and the share of the peak.
+ * measured with a tight loop of independent fused multiply-adds; and the GGML Q8_0 / Q4_0 product
+ * kernels at a decoder's shapes (one token and 16 tokens times 1024×3072) against the F32 kernel on
+ * the same matrix. {@link #main} runs them (those whose name matches its argument, if one is given)
+ * and prints GFLOP/s and the share of the peak.
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
@@ -109,7 +111,8 @@ public class KernelBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(KernelBench.class.getName()).build()).run();
+        String include = "dev\\.tongyeok\\.bench\\.(Kernel|QuantizedKernel)Bench\\." + (args.length > 0 ? args[0] : "");
+        Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).build()).run();
         double peak = 0;
         for (RunResult r : results) {
             if (r.getParams().getBenchmark().endsWith("fmaPeak")) {
@@ -125,8 +128,11 @@ public class KernelBench {
             if (name.endsWith("fmaPeak")) {
                 continue;
             }
-            String shape = r.getParams().getParam("shape");
+            String shape = name.contains("quantized") ? r.getParams().getParam("qshape") : r.getParams().getParam("shape");
             String[] p = shape.split("x");
+            if (name.contains("quantized")) {
+                shape += " " + r.getParams().getParam("type");
+            }
             double flops = 2.0 * Long.parseLong(p[0]) * Long.parseLong(p[1]) * Long.parseLong(p[2]);
             double gflops = r.getPrimaryResult().getScore() * flops / 1e9;
             System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.0f %% |%n", name.substring(name.lastIndexOf('.') + 1),

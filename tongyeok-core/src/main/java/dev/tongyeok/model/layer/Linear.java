@@ -7,12 +7,15 @@ import dev.tongyeok.tensor.DType;
 import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.PackedMatrix;
+import dev.tongyeok.tensor.ops.QuantizedMatrix;
 import dev.tongyeok.tensor.ops.TensorOps;
 
 /**
  * {@code torch.nn.Linear}: y = x·Wᵀ + b. W is read once from the weight file, whatever its layout
- * (ONNX's (in, out), a checkpoint's (out, in)) and type (F32, F16, BF16, int8), and packed into
- * column panels off the heap ({@link PackedMatrix}), the layout the matrix kernels stream.
+ * (ONNX's (in, out), a checkpoint's (out, in)) and type (F32, F16, BF16, int8, GGML blocks), and
+ * packed into column panels off the heap ({@link PackedMatrix}), the layout the matrix kernels
+ * stream; GGML Q8_0 and Q4_0 weights stay in their blocks in the mapped file instead
+ * ({@link QuantizedMatrix}), decoded row by row as the product needs them.
  *
  * <p>Dynamically quantized weights (onnxruntime's {@code MatMulInteger} after
  * {@code DynamicQuantizeLinear}) are computed the way onnxruntime computes them: the input is
@@ -23,14 +26,20 @@ import dev.tongyeok.tensor.ops.TensorOps;
 public final class Linear {
     private final int in;
     private final int out;
-    private final PackedMatrix weight; // (in, out); integers (q − zero point) when quantized
+    private final PackedMatrix weight; // (in, out); integers (q − zero point) when quantized; null for blocks
+    private final QuantizedMatrix blocks; // (out, in) GGML Q8_0/Q4_0 blocks in the file, or null
     private final float[] bias; // (out) or null
     private final float[] columnScale; // (out) when quantized, else null
 
     private Linear(int in, int out, PackedMatrix weight, float[] bias, float[] columnScale) {
+        this(in, out, weight, null, bias, columnScale);
+    }
+
+    private Linear(int in, int out, PackedMatrix weight, QuantizedMatrix blocks, float[] bias, float[] columnScale) {
         this.in = in;
         this.out = out;
         this.weight = weight;
+        this.blocks = blocks;
         this.bias = bias;
         this.columnScale = columnScale;
     }
@@ -75,6 +84,10 @@ public final class Linear {
         if (type != DType.F32 && type != DType.F16 && type != DType.BF16 && !type.blockQuantized()) {
             throw new ModelException(source.source() + ": tensor " + w.name() + " has type " + type
                     + " (expected F32, F16, BF16 or GGML blocks)");
+        }
+        if (QuantizedMatrix.supports(type) && !inOut && outOrder == null) {
+            // Q8_0 and Q4_0 stay in their blocks: the product decodes them row by row.
+            return new Linear(in, out, null, QuantizedMatrix.of(t), bias, null);
         }
         if (type == DType.F32 && inOut && outOrder == null && t.data().byteSize() == (long) in * out * 4) {
             return new Linear(in, out, PackedMatrix.packRowMajor(in, out, t.data()), bias, null);
@@ -143,6 +156,10 @@ public final class Linear {
      * <pre>x: (T, in) -> y: (T, out)</pre>
      */
     public void forward(TensorOps ops, float[] x, int T, int[] seqStarts, float[] y) {
+        if (blocks != null) {
+            Ops.matmulQuantized(ops, x, T, blocks, bias, y);
+            return;
+        }
         if (columnScale == null) {
             Ops.matmul(ops, x, T, weight, bias, y);
             return;

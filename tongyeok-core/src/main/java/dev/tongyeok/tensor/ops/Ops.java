@@ -104,4 +104,30 @@ public final class Ops {
             t.join();
         }
     }
+
+    /**
+     * {@link TensorOps#matmulQuantized} over all outputs, split between the threads of {@link #POOL}
+     * when the product is large enough; every output is computed alike whatever the split.
+     *
+     * <pre>x: (T, C), w: (OC, C) quantized, bias: (OC) or null -> out: (T, OC)</pre>
+     */
+    public static void matmulQuantized(TensorOps ops, float[] x, int T, QuantizedMatrix w, float[] bias, float[] out) {
+        int OC = w.rows();
+        long work = (long) T * w.rows() * w.cols();
+        if (!maySplit() || work < PARALLEL_MIN_WORK || OC < 2) {
+            ops.matmulQuantized(x, T, w, bias, out, 0, OC);
+            return;
+        }
+        int parts = Math.min(POOL.getParallelism() * 4, OC);
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            int a = (int) ((long) OC * i / parts);
+            int b = (int) ((long) OC * (i + 1) / parts);
+            tasks.add(POOL.submit(() -> ops.matmulQuantized(x, T, w, bias, out, a, b)));
+        }
+        ops.matmulQuantized(x, T, w, bias, out, 0, OC / parts);
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
+    }
 }

@@ -48,6 +48,30 @@ public final class ScalarOps implements TensorOps {
         return v[0];
     }
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public void matmulQuantized(float[] x, int T, QuantizedMatrix w, float[] bias, float[] out, int o0, int o1) {
+        int C = w.cols();
+        int OC = w.rows();
+        float[] row = new float[C];
+        float[] acc = new float[lanes];
+        int whole = C - C % lanes;
+        for (int o = o0; o < o1; o++) {
+            dev.tongyeok.tensor.Dequantize.row(w.type(), w.data(), o * w.rowBytes(), row, 0, C);
+            for (int t = 0; t < T; t++) {
+                java.util.Arrays.fill(acc, 0f);
+                int xo = t * C;
+                for (int c = 0; c < whole; c++) {
+                    acc[c % lanes] = Math.fma(row[c], x[xo + c], acc[c % lanes]);
+                }
+                float sum = tree(acc);
+                for (int c = whole; c < C; c++) {
+                    sum = Math.fma(row[c], x[xo + c], sum);
+                }
+                out[t * OC + o] = bias == null ? sum : sum + bias[o];
+            }
+        }
+    }
     static final float SQRT2 = (float) Math.sqrt(2);
     static final float SQRT_2_PI = (float) Math.sqrt(2 / Math.PI);
 

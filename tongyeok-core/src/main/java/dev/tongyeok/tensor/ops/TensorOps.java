@@ -21,6 +21,16 @@ public interface TensorOps {
     void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1);
 
     /**
+     * A product with a block-quantized weight over outputs [o0, o1): output row o of w is decoded
+     * to exactly the floats of {@link dev.tongyeok.tensor.Dequantize}, then for every input row t
+     * {@code out[t*OC + o] = dot(x[t], w[o]) (+ bias[o])}, the dot summed lane by lane over whole
+     * vectors, the lanes by a fixed tree, the tail in order, so that the implementations agree bitwise.
+     *
+     * <pre>x: (T, C), w: (OC, C) quantized, bias: (OC) or null -> out: (T, OC)</pre>
+     */
+    void matmulQuantized(float[] x, int T, QuantizedMatrix w, float[] bias, float[] out, int o0, int o1);
+
+    /**
      * A small dense product on heap matrices with explicit strides (attention's QKᵀ and P·V):
      * {@code c[cOff + m*ldc + n] = Σ_k a[aOff + m*lda + k] · b[bOff + k*ldb + n]}, the sum over k in
      * increasing order with fused multiply-adds, so all implementations agree bitwise.

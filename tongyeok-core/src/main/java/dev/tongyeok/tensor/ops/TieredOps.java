@@ -88,6 +88,11 @@ public final class TieredOps implements TensorOps {
     }
 
     @Override
+    public void matmulQuantized(float[] x, int T, QuantizedMatrix w, float[] bias, float[] out, int o0, int o1) {
+        pick((long) T * w.cols() * (o1 - o0)).matmulQuantized(x, T, w, bias, out, o0, o1);
+    }
+
+    @Override
     public void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M,
             int K, int N) {
         pick((long) M * K * N).gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, M, K, N);

@@ -2,6 +2,8 @@ package dev.tongyeok.tensor.ops;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -63,6 +65,188 @@ public final class VectorOps implements TensorOps {
         return p.mul(scale).blend(0f, under);
     }
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Bytes in as many lanes as S has floats: 16 bytes for 512-bit floats, 8 for 256-bit; null otherwise. */
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final VectorSpecies<Byte> SB = L == 16 ? ByteVector.SPECIES_128 : L == 8 ? ByteVector.SPECIES_64 : null;
+
+    @Override
+    public void matmulQuantized(float[] x, int T, QuantizedMatrix w, float[] bias, float[] out, int o0, int o1) {
+        int C = w.cols();
+        int OC = w.rows();
+        if (T == 1 && SB != null) {
+            matrixVector(x, w, bias, out, o0, o1);
+            return;
+        }
+        // Four output rows at a time: four independent FMA chains share each load of x.
+        float[] rows = new float[4 * C];
+        for (int o = o0; o < o1; o += 4) {
+            int n = Math.min(4, o1 - o);
+            for (int k = 0; k < n; k++) {
+                decode(w, o + k, rows, k * C);
+            }
+            for (int t = 0; t < T; t++) {
+                int xo = t * C;
+                if (n == 4) {
+                    FloatVector a0 = FloatVector.zero(S);
+                    FloatVector a1 = a0;
+                    FloatVector a2 = a0;
+                    FloatVector a3 = a0;
+                    int c = 0;
+                    for (; c + L <= C; c += L) {
+                        FloatVector xv = FloatVector.fromArray(S, x, xo + c);
+                        a0 = FloatVector.fromArray(S, rows, c).fma(xv, a0);
+                        a1 = FloatVector.fromArray(S, rows, C + c).fma(xv, a1);
+                        a2 = FloatVector.fromArray(S, rows, 2 * C + c).fma(xv, a2);
+                        a3 = FloatVector.fromArray(S, rows, 3 * C + c).fma(xv, a3);
+                    }
+                    finish(x, xo, rows, c, C, sum(a0), 0, bias, out, t * OC + o, o);
+                    finish(x, xo, rows, c, C, sum(a1), 1, bias, out, t * OC + o + 1, o + 1);
+                    finish(x, xo, rows, c, C, sum(a2), 2, bias, out, t * OC + o + 2, o + 2);
+                    finish(x, xo, rows, c, C, sum(a3), 3, bias, out, t * OC + o + 3, o + 3);
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        FloatVector acc = FloatVector.zero(S);
+                        int c = 0;
+                        for (; c + L <= C; c += L) {
+                            acc = FloatVector.fromArray(S, rows, k * C + c).fma(FloatVector.fromArray(S, x, xo + c), acc);
+                        }
+                        finish(x, xo, rows, c, C, sum(acc), k, bias, out, t * OC + o + k, o + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One input row: each block is decoded into registers and multiplied into the dot product at
+     * once (the same products and sums as decoding the row first), four output rows at a time.
+     */
+    private static void matrixVector(float[] x, QuantizedMatrix w, float[] bias, float[] out, int o0, int o1) {
+        int C = w.cols();
+        int blocks = C / 32;
+        long rb = w.rowBytes();
+        int bb = w.type().blockBytes();
+        boolean q8 = w.type() == dev.tongyeok.tensor.DType.Q8_0;
+        MemorySegment seg = w.data();
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            long base = o * rb;
+            for (int b = 0; b < blocks; b++) {
+                long at = base + (long) b * bb;
+                if (q8) {
+                    a0 = blockQ8(seg, at, x, b * 32, a0);
+                    a1 = blockQ8(seg, at + rb, x, b * 32, a1);
+                    a2 = blockQ8(seg, at + 2 * rb, x, b * 32, a2);
+                    a3 = blockQ8(seg, at + 3 * rb, x, b * 32, a3);
+                } else {
+                    // Written out, not called: a call per block would not be inlined and would box the vectors.
+                    FloatVector d0 = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at)));
+                    FloatVector d1 = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at + rb)));
+                    FloatVector d2 = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at + 2 * rb)));
+                    FloatVector d3 = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at + 3 * rb)));
+                    for (int shift = 0; shift <= 4; shift += 4) {
+                        for (int k = 0; k < 16; k += L) {
+                            FloatVector xv = FloatVector.fromArray(S, x, b * 32 + shift * 4 + k);
+                            long q = at + 2 + k;
+                            a0 = nibbles(seg, q, shift, d0).fma(xv, a0);
+                            a1 = nibbles(seg, q + rb, shift, d1).fma(xv, a1);
+                            a2 = nibbles(seg, q + 2 * rb, shift, d2).fma(xv, a2);
+                            a3 = nibbles(seg, q + 3 * rb, shift, d3).fma(xv, a3);
+                        }
+                    }
+                }
+            }
+            store(sum(a0), bias, out, o);
+            store(sum(a1), bias, out, o + 1);
+            store(sum(a2), bias, out, o + 2);
+            store(sum(a3), bias, out, o + 3);
+        }
+        for (; o < o1; o++) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int b = 0; b < blocks; b++) {
+                long at = o * rb + (long) b * bb;
+                acc = q8 ? blockQ8(seg, at, x, b * 32, acc) : blockQ4(seg, at, x, b * 32, acc);
+            }
+            store(sum(acc), bias, out, o);
+        }
+    }
+
+    private static void store(float sum, float[] bias, float[] out, int o) {
+        out[o] = bias == null ? sum : sum + bias[o];
+    }
+
+    // acc + (decoded Q8_0 block) · x[xo, xo + 32), lane by lane in order of the values.
+    private static FloatVector blockQ8(MemorySegment seg, long at, float[] x, int xo, FloatVector acc) {
+        FloatVector d = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at)));
+        for (int k = 0; k < 32; k += L) {
+            ByteVector q = ByteVector.fromMemorySegment(SB, seg, at + 2 + k, LE);
+            FloatVector wv = ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(d);
+            acc = wv.fma(FloatVector.fromArray(S, x, xo + k), acc);
+        }
+        return acc;
+    }
+
+    // acc + (decoded Q4_0 block) · x[xo, xo + 32): the low nibbles (values 0..15), then the high ones.
+    private static FloatVector blockQ4(MemorySegment seg, long at, float[] x, int xo, FloatVector acc) {
+        FloatVector d = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at)));
+        for (int k = 0; k < 16; k += L) {
+            acc = nibbles(seg, at + 2 + k, 0, d).fma(FloatVector.fromArray(S, x, xo + k), acc);
+        }
+        for (int k = 0; k < 16; k += L) {
+            acc = nibbles(seg, at + 2 + k, 4, d).fma(FloatVector.fromArray(S, x, xo + 16 + k), acc);
+        }
+        return acc;
+    }
+
+    // (nibble − 8) · d for L bytes from at, the nibble at bit shift (0 or 4); in int lanes, as x86 has no byte shift.
+    private static FloatVector nibbles(MemorySegment seg, long at, int shift, FloatVector d) {
+        IntVector q = (IntVector) ByteVector.fromMemorySegment(SB, seg, at, LE).convertShape(VectorOperators.B2I, SI, 0);
+        return ((FloatVector) q.lanewise(VectorOperators.ASHR, shift).and(0x0f).sub(8)
+                .convertShape(VectorOperators.I2F, S, 0)).mul(d);
+    }
+
+    // The tail of one dot product in order, the bias, the store.
+    private static void finish(float[] x, int xo, float[] rows, int c, int C, float sum, int k, float[] bias, float[] out,
+            int at, int o) {
+        for (; c < C; c++) {
+            sum = Math.fma(rows[k * C + c], x[xo + c], sum);
+        }
+        out[at] = bias == null ? sum : sum + bias[o];
+    }
+
+    /** Row r of w in floats into dst[off, off + cols), exactly {@link dev.tongyeok.tensor.Dequantize}'s: q · d per value. */
+    static void decode(QuantizedMatrix w, int r, float[] dst, int off) {
+        if (SB == null) {
+            dev.tongyeok.tensor.Dequantize.row(w.type(), w.data(), r * w.rowBytes(), dst, off, w.cols());
+            return;
+        }
+        MemorySegment seg = w.data();
+        long at = r * w.rowBytes();
+        int blocks = w.cols() / 32;
+        boolean q8 = w.type() == dev.tongyeok.tensor.DType.Q8_0;
+        int bb = w.type().blockBytes();
+        for (int b = 0; b < blocks; b++, at += bb) {
+            FloatVector d = FloatVector.broadcast(S, Float.float16ToFloat(seg.get(I16, at)));
+            int o = off + b * 32;
+            if (q8) {
+                // 32 signed bytes: q · d.
+                for (int k = 0; k < 32; k += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(SB, seg, at + 2 + k, LE);
+                    ((FloatVector) q.convertShape(VectorOperators.B2F, S, 0)).mul(d).intoArray(dst, o + k);
+                }
+            } else {
+                // 16 bytes: value j in the low nibble of byte j, value j + 16 in its high nibble; (q − 8) · d.
+                for (int k = 0; k < 16; k += L) {
+                    nibbles(seg, at + 2 + k, 0, d).intoArray(dst, o + k);
+                    nibbles(seg, at + 2 + k, 4, d).intoArray(dst, o + 16 + k);
+                }
+            }
+        }
+    }
 
     /** Rows per tile: a tile of x (at most 128 × C floats) stays in L2 while every panel streams past it. */
     static final int TILE_ROWS = 128;
