@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * compared with a naive double-precision forward pass written here from each architecture's
  * definition.
  */
-class DecoderModelsTest {
+public class DecoderModelsTest {
     static final int V = 64;
     static final int C = 32;
     static final int L = 2;
@@ -41,9 +41,9 @@ class DecoderModelsTest {
     Path tmp;
 
     /** One tiny model: its configuration, HF tensors, and how llama.cpp names and lays them out. */
-    record Spec(String family, int H, int KV, int D, int I, Map<String, Object> config, Map<String, float[][]> w) {}
+    public record Spec(String family, int H, int KV, int D, int I, Map<String, Object> config, Map<String, float[][]> w) {}
 
-    static Spec spec(String family) {
+    public static Spec spec(String family) {
         Random r = new Random(family.hashCode());
         Map<String, Object> cfg = new LinkedHashMap<>();
         Map<String, float[][]> w = new LinkedHashMap<>(); // name -> {shape as floats, data}
@@ -226,6 +226,11 @@ class DecoderModelsTest {
 
     /** The GGUF llama.cpp's converter would write: its names, its Q/K permutation, Conv1D transposed, QKV regrouped. */
     Path writeGguf(Spec s, boolean q8) throws Exception {
+        return writeGguf(s, q8, Files.createDirectories(tmp.resolve(s.family() + (q8 ? "-q8" : "-f32"))));
+    }
+
+    /** As llama.cpp's converter writes {@code s}: model.gguf in {@code dir}, with a tokenizer.json of t0..t63 beside it. */
+    public static Path writeGguf(Spec s, boolean q8, Path dir) throws Exception {
         String arch = s.family().startsWith("falcon") ? "falcon" : s.family();
         GgufWriter g = new GgufWriter(3).string("general.architecture", arch).string("general.name", "tiny " + s.family())
                 .u32(arch + ".context_length", P).u32(arch + ".embedding_length", C).u32(arch + ".block_count", L)
@@ -271,7 +276,6 @@ class DecoderModelsTest {
             }
             g.f32Tensor("rope_freqs.weight", new long[] {factors.length}, factors);
         }
-        Path dir = Files.createDirectories(tmp.resolve(s.family() + (q8 ? "-q8" : "-f32")));
         Path file = dir.resolve("model.gguf");
         g.write(file);
         Files.writeString(dir.resolve("tokenizer.json"), wordLevelTokenizer());
