@@ -763,6 +763,30 @@ public class DecoderModelsTest {
         return c;
     }
 
+    @org.junit.jupiter.api.Test
+    void shardedCheckpointGivesTheSingleFileBits() throws Exception {
+        Spec s = spec("qwen2");
+        Path hf = writeHf(s);
+        Path sharded = Files.createDirectories(tmp.resolve("qwen2-sharded"));
+        Map<String, SafetensorsWriter.Entry> a = new LinkedHashMap<>();
+        Map<String, SafetensorsWriter.Entry> b = new LinkedHashMap<>();
+        StringBuilder index = new StringBuilder("{\"metadata\":{},\"weight_map\":{");
+        int i = 0;
+        for (Map.Entry<String, float[][]> e : s.w().entrySet()) {
+            boolean first = i++ % 2 == 0;
+            (first ? a : b).put(e.getKey(), new SafetensorsWriter.Entry(shape(e.getValue()), e.getValue()[1]));
+            index.append(i == 1 ? "" : ",").append('"').append(e.getKey()).append("\":\"")
+                    .append(first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors").append('"');
+        }
+        SafetensorsWriter.write(sharded.resolve("model-00001-of-00002.safetensors"), a);
+        SafetensorsWriter.write(sharded.resolve("model-00002-of-00002.safetensors"), b);
+        Files.writeString(sharded.resolve("model.safetensors.index.json"), index.append("}}"));
+        Files.copy(hf.resolve("config.json"), sharded.resolve("config.json"));
+        Files.copy(hf.resolve("tokenizer.json"), sharded.resolve("tokenizer.json"));
+        assertArrayEquals(Embedder.load(hf.toString()).embed("t3 t17 t42"), Embedder.load(sharded.toString()).embed("t3 t17 t42"),
+                0f);
+    }
+
     static double[] toDouble(float[] v) {
         double[] d = new double[v.length];
         for (int i = 0; i < v.length; i++) {
