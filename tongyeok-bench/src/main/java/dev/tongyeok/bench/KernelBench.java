@@ -85,8 +85,12 @@ public class KernelBench {
         return out;
     }
 
-    /** 12 independent chains of vector FMAs: enough in flight to cover the latency on two FMA ports. */
+    /**
+     * 12 independent chains of vector FMAs: enough in flight to cover the latency on two FMA ports.
+     * The peak is the best of its iterations (this machine's neighbours make any single second slower).
+     */
     @Benchmark
+    @Measurement(iterations = 10, time = 1)
     public float fmaPeak() {
         FloatVector m = FloatVector.broadcast(S, 0.999f);
         FloatVector a = FloatVector.broadcast(S, 1e-3f);
@@ -116,11 +120,11 @@ public class KernelBench {
         double peak = 0;
         for (RunResult r : results) {
             if (r.getParams().getBenchmark().endsWith("fmaPeak")) {
-                peak = Math.max(peak, r.getPrimaryResult().getScore() * 12.0 * PEAK_STEPS * 2 * S.length() / 1e9);
+                peak = Math.max(peak, r.getPrimaryResult().getStatistics().getMax() * 12.0 * PEAK_STEPS * 2 * S.length() / 1e9);
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "FP32 peak, one core (%d-lane FMA loop): %.1f GFLOP/s%n%n", S.length(), peak);
+        System.out.printf(Locale.ROOT, "FP32 peak, one core (%d-lane FMA loop, best second): %.1f GFLOP/s%n%n", S.length(), peak);
         System.out.println("| kernel, one thread | shape (rows × in × out) | GFLOP/s | share of peak |");
         System.out.println("|---|---|---:|---:|");
         for (RunResult r : results) {
