@@ -52,7 +52,7 @@ public final class ModelSpec {
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             return Tokenizer.fromFile(tokenizerBeside(p));
         }
-        if (Files.isRegularFile(p) && GgufFile.looksLikeGguf(p)) {
+        if (Files.isRegularFile(p) && isGguf(p)) {
             return ggufTokenizer(p, GgufFile.read(p));
         }
         throw new TokenizerException(notFound(spec, "nor a tokenizer.json file"));
@@ -172,7 +172,7 @@ public final class ModelSpec {
             Path tok = tokenizerBeside(p);
             return withDefaults(spec, dir, inBackground(() -> Tokenizer.fromFile(tok)), w, cfg);
         }
-        if (Files.isRegularFile(p) && GgufFile.looksLikeGguf(p)) {
+        if (Files.isRegularFile(p) && isGguf(p)) {
             return gguf(spec, p);
         }
         if (!Files.isDirectory(p)) {
@@ -212,6 +212,11 @@ public final class ModelSpec {
             throw new ModelException(spec + ": model directory has no config.json");
         }
         return withDefaults(spec, p, tokenizer, w, cfg);
+    }
+
+    // Named .gguf (a broken one then gets the reader's error) or starting with GGUF's magic.
+    private static boolean isGguf(Path p) {
+        return p.getFileName().toString().endsWith(".gguf") || GgufFile.looksLikeGguf(p);
     }
 
     // The one .gguf file of a directory, or null.
