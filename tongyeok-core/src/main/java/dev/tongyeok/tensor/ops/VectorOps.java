@@ -267,8 +267,14 @@ public final class VectorOps implements TensorOps {
                 for (; j + 4 * L <= width; j += 4 * L) {
                     // The last block of rows may be short: it repeats its last row and stores only the real
                     // ones, so every row goes through the same kernel (one compiled loop, the same bits).
-                    for (int t = t0; t < t1; t += 4) {
-                        block4x4(x, t, Math.min(4, t1 - t), C, seg, base + j * 4L, stride, OC, o0 + j, bias, out);
+                    if (L == 16) {
+                        for (int t = t0; t < t1; t += 6) {
+                            block6x4(x, t, Math.min(6, t1 - t), C, seg, base + j * 4L, stride, OC, o0 + j, bias, out);
+                        }
+                    } else {
+                        for (int t = t0; t < t1; t += 4) {
+                            block4x4(x, t, Math.min(4, t1 - t), C, seg, base + j * 4L, stride, OC, o0 + j, bias, out);
+                        }
                     }
                 }
                 for (; j + L <= width; j += L) {
@@ -355,6 +361,107 @@ public final class VectorOps implements TensorOps {
             a31.add(b1).intoArray(out, r + L);
             a32.add(b2).intoArray(out, r + 2 * L);
             a33.add(b3).intoArray(out, r + 3 * L);
+        }
+    }
+
+    // 6 rows × 4 vectors of columns: 24 accumulators (AVX-512 has 32 registers); per c, 4 loads of one contiguous
+    // panel row and 6 broadcasts. rows < 6 repeats row t + rows − 1 and stores only the first rows.
+    private static void block6x4(float[] x, int t, int rows, int C, MemorySegment w, long wp, long stride, int OC,
+            int o, float[] bias, float[] out) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        FloatVector a40 = a00, a41 = a00, a42 = a00, a43 = a00;
+        FloatVector a50 = a00, a51 = a00, a52 = a00, a53 = a00;
+        int x0 = t * C;
+        int x1 = rows > 1 ? x0 + C : x0;
+        int x2 = rows > 2 ? x1 + C : x1;
+        int x3 = rows > 3 ? x2 + C : x2;
+        int x4 = rows > 4 ? x3 + C : x3;
+        int x5 = rows > 5 ? x4 + C : x4;
+        for (int c = 0; c < C; c++, wp += stride) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, LE);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + L * 4L, LE);
+            FloatVector w2 = FloatVector.fromMemorySegment(S, w, wp + L * 8L, LE);
+            FloatVector w3 = FloatVector.fromMemorySegment(S, w, wp + L * 12L, LE);
+            FloatVector b = FloatVector.broadcast(S, x[x0 + c]);
+            a00 = w0.fma(b, a00);
+            a01 = w1.fma(b, a01);
+            a02 = w2.fma(b, a02);
+            a03 = w3.fma(b, a03);
+            b = FloatVector.broadcast(S, x[x1 + c]);
+            a10 = w0.fma(b, a10);
+            a11 = w1.fma(b, a11);
+            a12 = w2.fma(b, a12);
+            a13 = w3.fma(b, a13);
+            b = FloatVector.broadcast(S, x[x2 + c]);
+            a20 = w0.fma(b, a20);
+            a21 = w1.fma(b, a21);
+            a22 = w2.fma(b, a22);
+            a23 = w3.fma(b, a23);
+            b = FloatVector.broadcast(S, x[x3 + c]);
+            a30 = w0.fma(b, a30);
+            a31 = w1.fma(b, a31);
+            a32 = w2.fma(b, a32);
+            a33 = w3.fma(b, a33);
+            b = FloatVector.broadcast(S, x[x4 + c]);
+            a40 = w0.fma(b, a40);
+            a41 = w1.fma(b, a41);
+            a42 = w2.fma(b, a42);
+            a43 = w3.fma(b, a43);
+            b = FloatVector.broadcast(S, x[x5 + c]);
+            a50 = w0.fma(b, a50);
+            a51 = w1.fma(b, a51);
+            a52 = w2.fma(b, a52);
+            a53 = w3.fma(b, a53);
+        }
+        FloatVector b0 = FloatVector.zero(S), b1 = b0, b2 = b0, b3 = b0;
+        if (bias != null) {
+            b0 = FloatVector.fromArray(S, bias, o);
+            b1 = FloatVector.fromArray(S, bias, o + L);
+            b2 = FloatVector.fromArray(S, bias, o + 2 * L);
+            b3 = FloatVector.fromArray(S, bias, o + 3 * L);
+        }
+        int r = t * OC + o;
+        a00.add(b0).intoArray(out, r);
+        a01.add(b1).intoArray(out, r + L);
+        a02.add(b2).intoArray(out, r + 2 * L);
+        a03.add(b3).intoArray(out, r + 3 * L);
+        if (rows > 1) {
+            r += OC;
+            a10.add(b0).intoArray(out, r);
+            a11.add(b1).intoArray(out, r + L);
+            a12.add(b2).intoArray(out, r + 2 * L);
+            a13.add(b3).intoArray(out, r + 3 * L);
+        }
+        if (rows > 2) {
+            r += OC;
+            a20.add(b0).intoArray(out, r);
+            a21.add(b1).intoArray(out, r + L);
+            a22.add(b2).intoArray(out, r + 2 * L);
+            a23.add(b3).intoArray(out, r + 3 * L);
+        }
+        if (rows > 3) {
+            r += OC;
+            a30.add(b0).intoArray(out, r);
+            a31.add(b1).intoArray(out, r + L);
+            a32.add(b2).intoArray(out, r + 2 * L);
+            a33.add(b3).intoArray(out, r + 3 * L);
+        }
+        if (rows > 4) {
+            r += OC;
+            a40.add(b0).intoArray(out, r);
+            a41.add(b1).intoArray(out, r + L);
+            a42.add(b2).intoArray(out, r + 2 * L);
+            a43.add(b3).intoArray(out, r + 3 * L);
+        }
+        if (rows > 5) {
+            r += OC;
+            a50.add(b0).intoArray(out, r);
+            a51.add(b1).intoArray(out, r + L);
+            a52.add(b2).intoArray(out, r + 2 * L);
+            a53.add(b3).intoArray(out, r + 3 * L);
         }
     }
 
