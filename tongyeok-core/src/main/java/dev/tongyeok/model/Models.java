@@ -34,9 +34,9 @@ public final class Models {
     public static Embedding tokenEmbeddings(WeightSource weights, ModelConfig config) {
         String name = switch (config.architecture()) {
             case "bert" -> "embeddings.word_embeddings.weight";
-            case "gpt2" -> Decoders.prefix(weights, "wte.weight", "transformer.", "") + "wte.weight";
-            case "falcon" -> Decoders.prefix(weights, "word_embeddings.weight", "transformer.", "") + "word_embeddings.weight";
-            default -> Decoders.prefix(weights, "embed_tokens.weight", "model.", "") + "embed_tokens.weight";
+            case "gpt2" -> DecoderModel.prefix(weights, "wte.weight", "transformer.", "") + "wte.weight";
+            case "falcon" -> DecoderModel.prefix(weights, "word_embeddings.weight", "transformer.", "") + "word_embeddings.weight";
+            default -> DecoderModel.prefix(weights, "embed_tokens.weight", "model.", "") + "embed_tokens.weight";
         };
         return Embedding.load(weights, name, config.vocab_size(), config.hidden_size());
     }

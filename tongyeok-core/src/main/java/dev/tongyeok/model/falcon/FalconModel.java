@@ -2,13 +2,11 @@ package dev.tongyeok.model.falcon;
 
 import dev.tongyeok.load.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.Decoders;
+import dev.tongyeok.model.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.CausalAttention;
-import dev.tongyeok.model.layer.Embedding;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.Rope;
@@ -29,7 +27,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * the order all queries, all keys, all values whatever order the checkpoint keeps them in.
  * The feed-forward is {@code dense_4h_to_h(gelu(dense_h_to_4h(·)))}; a final {@code ln_f}.
  */
-public final class FalconModel implements Transformer {
+public final class FalconModel extends DecoderModel {
     private static final int LN_A = 0;
     private static final int LN_M = 1;
     private static final int QKV = 2;
@@ -41,10 +39,6 @@ public final class FalconModel implements Transformer {
     private static final int INNER = 8;
     private static final int MLP = 9;
 
-    private final DecoderConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final Embedding embed;
     private final Layer[] layers;
     private final LayerNorm lnF;
     private final Rope rope;
@@ -53,11 +47,8 @@ public final class FalconModel implements Transformer {
     /** lnMlp is null when one norm feeds both branches; for Falcon-RW it is post_attention_layernorm. */
     private record Layer(LayerNorm lnAttn, LayerNorm lnMlp, Linear qkv, Linear dense, Linear up, Linear down) {}
 
-    private FalconModel(DecoderConfig cfg, String source, TensorOps ops, Embedding embed, Layer[] layers, LayerNorm lnF) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.embed = embed;
+    private FalconModel(WeightSource w, DecoderConfig cfg, TensorOps ops, Layer[] layers, LayerNorm lnF) {
+        super(w, cfg, ops);
         this.layers = layers;
         this.lnF = lnF;
         this.rope = Rope.of(cfg, null);
@@ -75,7 +66,7 @@ public final class FalconModel implements Transformer {
 
     /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
     public static FalconModel load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
-        String p = Decoders.prefix(w, "word_embeddings.weight", "transformer.", "");
+        String p = prefix(w, "word_embeddings.weight", "transformer.", "");
         int C = cfg.hidden_size();
         int H = cfg.num_attention_heads();
         int KV = cfg.num_key_value_heads();
@@ -102,9 +93,8 @@ public final class FalconModel implements Transformer {
                     Linear.load(w, n + "self_attention.dense", H * D, C), Linear.load(w, n + "mlp.dense_h_to_4h", C, I),
                     Linear.load(w, n + "mlp.dense_4h_to_h", I, C));
         }
-        Decoders.checkNoMoreLayers(w, p + "h." + layers.length + ".self_attention.dense.weight", layers.length);
-        return new FalconModel(cfg, w.source(), ops, Embedding.load(w, p + "word_embeddings.weight", cfg.vocab_size(), C),
-                layers, LayerNorm.load(w, p + "ln_f", C, eps));
+        checkNoMoreLayers(w, p + "h." + layers.length + ".self_attention.dense.weight", layers.length);
+        return new FalconModel(w, cfg, ops, layers, LayerNorm.load(w, p + "ln_f", C, eps));
     }
 
     /**
@@ -133,35 +123,8 @@ public final class FalconModel implements Transformer {
     }
 
     @Override
-    public DecoderConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return true;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        embed.lookup(id, v, 0);
-        return v;
-    }
-
-    @Override
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
-        Decoders.check(batch, cfg.vocab_size(), cfg.max_position_embeddings());
+        float[] x = tokenRows(batch);
         int T = batch.tokens();
         int C = cfg.hidden_size();
         int H = cfg.num_attention_heads();
@@ -170,10 +133,6 @@ public final class FalconModel implements Transformer {
         int I = cfg.intermediate_size();
         int W = (H + 2 * KV) * D;
         int[] starts = batch.seqStarts();
-        float[] x = new float[T * C];
-        for (int t = 0; t < T; t++) {
-            embed.lookup(batch.ids()[t], x, t * C);
-        }
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, T, C);
         }
@@ -192,11 +151,7 @@ public final class FalconModel implements Transformer {
             System.arraycopy(x, 0, lnA, 0, T * C);
             layer.lnAttn.forward(ops, lnA, T);
             layer.qkv.forward(ops, lnA, T, starts, qkv);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(qkv, t * W, q, t * H * D, H * D);
-                System.arraycopy(qkv, t * W + H * D, k, t * KV * D, KV * D);
-                System.arraycopy(qkv, t * W + (H + KV) * D, v, t * KV * D, KV * D);
-            }
+            splitQkv(qkv, T, H * D, KV * D, q, k, v);
             rope.apply(q, T, H, batch.positions());
             rope.apply(k, T, KV, batch.positions());
             attention.forward(ops, q, k, v, ctx, batch, l, observer);

@@ -2,10 +2,9 @@ package dev.tongyeok.model.gpt2;
 
 import dev.tongyeok.load.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.Decoders;
+import dev.tongyeok.model.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.CausalAttention;
 import dev.tongyeok.model.layer.Embedding;
@@ -24,7 +23,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * </pre>
  * and a final {@code ln_f}. GPT-2's {@code Conv1D} weights are (in, out) in its checkpoints.
  */
-public final class Gpt2Model implements Transformer {
+public final class Gpt2Model extends DecoderModel {
     private static final int H_IN = 0;
     private static final int QKV = 1;
     private static final int Q = 2;
@@ -34,10 +33,6 @@ public final class Gpt2Model implements Transformer {
     private static final int OUT = 6;
     private static final int INNER = 7;
 
-    private final DecoderConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final Embedding wte;
     private final Embedding wpe;
     private final Layer[] layers;
     private final LayerNorm lnF;
@@ -45,12 +40,8 @@ public final class Gpt2Model implements Transformer {
 
     private record Layer(LayerNorm ln1, Linear cAttn, Linear cProj, LayerNorm ln2, Linear cFc, Linear mlpProj) {}
 
-    private Gpt2Model(DecoderConfig cfg, String source, TensorOps ops, Embedding wte, Embedding wpe, Layer[] layers,
-            LayerNorm lnF) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.wte = wte;
+    private Gpt2Model(WeightSource w, DecoderConfig cfg, TensorOps ops, Embedding wpe, Layer[] layers, LayerNorm lnF) {
+        super(w, cfg, ops);
         this.wpe = wpe;
         this.layers = layers;
         this.lnF = lnF;
@@ -69,7 +60,7 @@ public final class Gpt2Model implements Transformer {
 
     /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
     public static Gpt2Model load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
-        String p = Decoders.prefix(w, "wte.weight", "transformer.", "");
+        String p = prefix(w, "wte.weight", "transformer.", "");
         int C = cfg.hidden_size();
         int I = cfg.intermediate_size();
         double eps = cfg.norm_eps();
@@ -80,50 +71,20 @@ public final class Gpt2Model implements Transformer {
                     Linear.load(w, n + "attn.c_proj", C, C, true, null), LayerNorm.load(w, n + "ln_2", C, eps),
                     Linear.load(w, n + "mlp.c_fc", C, I, true, null), Linear.load(w, n + "mlp.c_proj", I, C, true, null));
         }
-        Decoders.checkNoMoreLayers(w, p + "h." + layers.length + ".ln_1.weight", layers.length);
-        return new Gpt2Model(cfg, w.source(), ops, Embedding.load(w, p + "wte.weight", cfg.vocab_size(), C),
-                Embedding.load(w, p + "wpe.weight", cfg.max_position_embeddings(), C), layers,
+        checkNoMoreLayers(w, p + "h." + layers.length + ".ln_1.weight", layers.length);
+        return new Gpt2Model(w, cfg, ops, Embedding.load(w, p + "wpe.weight", cfg.max_position_embeddings(), C), layers,
                 LayerNorm.load(w, p + "ln_f", C, eps));
     }
 
     @Override
-    public DecoderConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return true;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        wte.lookup(id, v, 0);
-        return v;
-    }
-
-    @Override
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
-        Decoders.check(batch, cfg.vocab_size(), cfg.max_position_embeddings());
+        float[] x = tokenRows(batch);
         int T = batch.tokens();
         int C = cfg.hidden_size();
         int I = cfg.intermediate_size();
         int[] starts = batch.seqStarts();
-        float[] x = new float[T * C];
         float[] row = new float[C];
         for (int t = 0; t < T; t++) {
-            wte.lookup(batch.ids()[t], x, t * C);
             wpe.add(batch.positions()[t], x, t * C, row);
         }
         if (observer.wantsHiddenStates()) {
@@ -142,11 +103,7 @@ public final class Gpt2Model implements Transformer {
             System.arraycopy(x, 0, h, 0, T * C);
             layer.ln1.forward(ops, h, T);
             layer.cAttn.forward(ops, h, T, starts, qkv);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(qkv, t * 3 * C, q, t * C, C);
-                System.arraycopy(qkv, t * 3 * C + C, k, t * C, C);
-                System.arraycopy(qkv, t * 3 * C + 2 * C, v, t * C, C);
-            }
+            splitQkv(qkv, T, C, C, q, k, v);
             attention.forward(ops, q, k, v, ctx, batch, l, observer);
             layer.cProj.forward(ops, ctx, T, starts, out);
             ops.add(x, 0, out, 0, T * C);

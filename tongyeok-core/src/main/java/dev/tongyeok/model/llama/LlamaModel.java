@@ -2,13 +2,11 @@ package dev.tongyeok.model.llama;
 
 import dev.tongyeok.load.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.Decoders;
+import dev.tongyeok.model.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.CausalAttention;
-import dev.tongyeok.model.layer.Embedding;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.RmsNorm;
 import dev.tongyeok.model.layer.Rope;
@@ -26,7 +24,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * </pre>
  * then a final RMSNorm. Returns the last hidden state (after the final norm).
  */
-public final class LlamaModel implements Transformer {
+public final class LlamaModel extends DecoderModel {
     // Workspace buffers.
     private static final int H_IN = 0;
     private static final int Q = 1;
@@ -37,10 +35,6 @@ public final class LlamaModel implements Transformer {
     private static final int GATE = 6;
     private static final int UP = 7;
 
-    private final DecoderConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final Embedding embed;
     private final Layer[] layers;
     private final RmsNorm norm;
     private final Rope rope;
@@ -49,12 +43,8 @@ public final class LlamaModel implements Transformer {
     private record Layer(RmsNorm inputNorm, Linear q, Linear k, Linear v, RmsNorm qNorm, RmsNorm kNorm, Linear o,
             RmsNorm postNorm, Linear gate, Linear up, Linear down) {}
 
-    private LlamaModel(DecoderConfig cfg, String source, TensorOps ops, Embedding embed, Layer[] layers, RmsNorm norm,
-            Rope rope) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.embed = embed;
+    private LlamaModel(WeightSource w, DecoderConfig cfg, TensorOps ops, Layer[] layers, RmsNorm norm, Rope rope) {
+        super(w, cfg, ops);
         this.layers = layers;
         this.norm = norm;
         this.rope = rope;
@@ -73,14 +63,13 @@ public final class LlamaModel implements Transformer {
 
     /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
     public static LlamaModel load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
-        String p = Decoders.prefix(w, "embed_tokens.weight", "model.", "");
+        String p = prefix(w, "embed_tokens.weight", "model.", "");
         int C = cfg.hidden_size();
         int H = cfg.num_attention_heads();
         int KV = cfg.num_key_value_heads();
         int D = cfg.head_dim();
         int I = cfg.intermediate_size();
         double eps = cfg.norm_eps();
-        Embedding embed = Embedding.load(w, p + "embed_tokens.weight", cfg.vocab_size(), C);
         Layer[] layers = new Layer[cfg.num_hidden_layers()];
         for (int l = 0; l < layers.length; l++) {
             String n = p + "layers." + l + ".";
@@ -94,42 +83,14 @@ public final class LlamaModel implements Transformer {
                     Linear.load(w, n + "mlp.gate_proj", C, I), Linear.load(w, n + "mlp.up_proj", C, I),
                     Linear.load(w, n + "mlp.down_proj", I, C));
         }
-        Decoders.checkNoMoreLayers(w, p + "layers." + layers.length + ".input_layernorm.weight", layers.length);
+        checkNoMoreLayers(w, p + "layers." + layers.length + ".input_layernorm.weight", layers.length);
         float[] factors = w.find("rope_freqs.weight").map(f -> f.tensor().toFloatArray()).orElse(null);
-        return new LlamaModel(cfg, w.source(), ops, embed, layers, RmsNorm.load(w, p + "norm", C, eps),
-                Rope.of(cfg, factors));
-    }
-
-    @Override
-    public DecoderConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return true;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        embed.lookup(id, v, 0);
-        return v;
+        return new LlamaModel(w, cfg, ops, layers, RmsNorm.load(w, p + "norm", C, eps), Rope.of(cfg, factors));
     }
 
     @Override
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
-        Decoders.check(batch, cfg.vocab_size(), cfg.max_position_embeddings());
+        float[] x = tokenRows(batch);
         int T = batch.tokens();
         int C = cfg.hidden_size();
         int H = cfg.num_attention_heads();
@@ -137,10 +98,6 @@ public final class LlamaModel implements Transformer {
         int D = cfg.head_dim();
         int I = cfg.intermediate_size();
         int[] starts = batch.seqStarts();
-        float[] x = new float[T * C];
-        for (int t = 0; t < T; t++) {
-            embed.lookup(batch.ids()[t], x, t * C);
-        }
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, T, C);
         }
@@ -173,7 +130,7 @@ public final class LlamaModel implements Transformer {
             layer.postNorm.forward(h, 0, T);
             layer.gate.forward(ops, h, T, starts, gate);
             layer.up.forward(ops, h, T, starts, up);
-            Decoders.swiglu(gate, up, T * I);
+            swiglu(gate, up, T * I);
             layer.down.forward(ops, gate, T, starts, out);
             ops.add(x, 0, out, 0, T * C);
             if (l == layers.length - 1) {

@@ -1,0 +1,146 @@
+package dev.tongyeok.model;
+
+import dev.tongyeok.load.DecoderConfig;
+import dev.tongyeok.load.ModelException;
+import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.layer.Embedding;
+import dev.tongyeok.tensor.ops.TensorOps;
+
+/**
+ * What the decoder families share: the configuration, the kernels, the token embedding table and
+ * its lookup, causality; and the helpers their loading and forward passes use (a checkpoint's name
+ * prefix, the layer count check, SwiGLU, splitting a fused QKV product).
+ */
+public abstract class DecoderModel implements Transformer {
+    /** The configuration. */
+    protected final DecoderConfig cfg;
+    /** The kernels. */
+    protected final TensorOps ops;
+    private final String source;
+    private final Embedding embed;
+
+    /**
+     * Reads the token embedding table of {@code w} ({@link Models#tokenEmbeddings}).
+     *
+     * @throws ModelException when the table is missing or of another shape
+     */
+    protected DecoderModel(WeightSource w, DecoderConfig cfg, TensorOps ops) {
+        this.cfg = cfg;
+        this.ops = ops;
+        this.source = w.source();
+        this.embed = Models.tokenEmbeddings(w, cfg);
+    }
+
+    @Override
+    public DecoderConfig config() {
+        return cfg;
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public TensorOps ops() {
+        return ops;
+    }
+
+    @Override
+    public boolean causal() {
+        return true;
+    }
+
+    @Override
+    public float[] wordVector(int id) {
+        float[] v = new float[cfg.hidden_size()];
+        embed.lookup(id, v, 0);
+        return v;
+    }
+
+    /**
+     * The batch's token rows, after checking its ids and positions against the tables.
+     *
+     * <pre>batch: T rows -> x: (T, C), new</pre>
+     *
+     * @throws IllegalArgumentException when an id or position is outside its table, naming the row
+     */
+    protected float[] tokenRows(PackedBatch batch) {
+        check(batch, cfg.vocab_size(), cfg.max_position_embeddings());
+        int C = cfg.hidden_size();
+        float[] x = new float[batch.tokens() * C];
+        for (int t = 0; t < batch.tokens(); t++) {
+            embed.lookup(batch.ids()[t], x, t * C);
+        }
+        return x;
+    }
+
+    /**
+     * Splits a fused product's rows [q | k | v] into three matrices.
+     *
+     * <pre>qkv: (T, qw + 2·kvw) -> q: (T, qw), k, v: (T, kvw)</pre>
+     */
+    protected static void splitQkv(float[] qkv, int T, int qw, int kvw, float[] q, float[] k, float[] v) {
+        int w = qw + 2 * kvw;
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(qkv, t * w, q, t * qw, qw);
+            System.arraycopy(qkv, t * w + qw, k, t * kvw, kvw);
+            System.arraycopy(qkv, t * w + qw + kvw, v, t * kvw, kvw);
+        }
+    }
+
+    /**
+     * The prefix the checkpoint puts before its names: the first of {@code candidates} for which
+     * {@code probe} exists ({@code "model."} for a {@code LlamaForCausalLM}, {@code ""} for a bare
+     * {@code Qwen3Model}).
+     *
+     * @throws ModelException when none does
+     */
+    public static String prefix(WeightSource w, String probe, String... candidates) {
+        for (String p : candidates) {
+            if (w.find(p + probe).isPresent()) {
+                return p;
+            }
+        }
+        throw new ModelException(w.source() + ": tensor " + (candidates.length > 0 ? candidates[0] : "") + probe
+                + " is missing");
+    }
+
+    /**
+     * Fails when the checkpoint holds a layer beyond the configured count.
+     *
+     * @throws ModelException when {@code probe(L)} exists
+     */
+    public static void checkNoMoreLayers(WeightSource w, String name, int L) {
+        if (w.find(name).isPresent()) {
+            throw new ModelException(w.source() + ": holds more than num_hidden_layers=" + L + " layers (found " + name
+                    + ")");
+        }
+    }
+
+    /** SwiGLU's gate in place: g = silu(g) · u = g / (1 + e^(−g)) · u, over n values. */
+    public static void swiglu(float[] g, float[] u, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = g[i];
+            g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
+        }
+    }
+
+    /**
+     * Fails when an id or position of the batch is outside the model's tables.
+     *
+     * @throws IllegalArgumentException naming the row
+     */
+    static void check(PackedBatch b, int vocab, int maxPositions) {
+        for (int t = 0; t < b.tokens(); t++) {
+            if (b.ids()[t] < 0 || b.ids()[t] >= vocab) {
+                throw new IllegalArgumentException("token id " + b.ids()[t] + " at row " + t
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            if (b.positions()[t] < 0 || b.positions()[t] >= maxPositions) {
+                throw new IllegalArgumentException("position " + b.positions()[t] + " at row " + t
+                        + " is beyond the model's " + maxPositions + " positions");
+            }
+        }
+    }
+}
