@@ -43,6 +43,10 @@ public final class Embedder {
     private volatile Transformer model; // built on first use when opened with open()
     private final Tokenizer tokenizer; // no truncation, no padding
     private final dev.tongyeok.model.layer.Embedding tokenTable; // a view into the weight file
+    // Scratch of finished calls, taken by the next ones: a call's batches reuse one per thread, and
+    // a process embedding chunk after chunk does not allocate its ~10 MB of scratch per chunk.
+    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Embedder(ModelFiles files, Transformer model) {
         this.files = files;
@@ -261,9 +265,13 @@ public final class Embedder {
         // batch is pooled as soon as it is computed, so only the results outlive its forward pass.
         Embedding[] out = new Embedding[inputs.size()];
         if (batches.size() == 1 || !Ops.maySplit()) {
-            Workspace ws = new Workspace();
-            for (int b = 0; b < batches.size(); b++) {
-                run(batches.get(b), first[b], ws, out);
+            Workspace ws = workspace();
+            try {
+                for (int b = 0; b < batches.size(); b++) {
+                    run(batches.get(b), first[b], ws, out);
+                }
+            } finally {
+                workspaces.add(ws);
             }
         } else {
             int workers = Math.min(Ops.POOL.getParallelism(), batches.size());
@@ -271,9 +279,13 @@ public final class Embedder {
             List<java.util.concurrent.ForkJoinTask<?>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 tasks.add(Ops.POOL.submit(() -> {
-                    Workspace ws = new Workspace();
-                    for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
-                        run(batches.get(b), first[b], ws, out);
+                    Workspace ws = workspace();
+                    try {
+                        for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
+                            run(batches.get(b), first[b], ws, out);
+                        }
+                    } finally {
+                        workspaces.add(ws);
                     }
                 }));
             }
@@ -282,6 +294,11 @@ public final class Embedder {
             }
         }
         return java.util.Arrays.asList(out);
+    }
+
+    private Workspace workspace() {
+        Workspace ws = workspaces.poll();
+        return ws != null ? ws : new Workspace();
     }
 
     private void checkDimensions(EmbedOptions options) {

@@ -28,7 +28,8 @@ public interface Observer {
     default void hiddenState(int layer, float[] x, int T, int C) {}
 
     /**
-     * One head's attention probabilities for one sequence; each row sums to 1.
+     * One head's attention probabilities for one sequence; each row sums to 1. {@code probs} is
+     * scratch that the next head overwrites: copy what is kept.
      *
      * <pre>probs: (Ts, Ts), Ts the sequence's length</pre>
      */

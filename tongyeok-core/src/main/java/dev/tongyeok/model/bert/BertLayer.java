@@ -2,6 +2,7 @@ package dev.tongyeok.model.bert;
 
 import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.HeadScratch;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
@@ -146,14 +147,15 @@ public final class BertLayer {
         int Ts = s1 - s0;
         float sqrtD = (float) Math.sqrt(D);
         int off = hd * D;
-        float[] kt = new float[D * Ts]; // K_hᵀ: (D, Ts)
+        HeadScratch scratch = HeadScratch.get();
+        float[] kt = scratch.keysT(D * Ts); // K_hᵀ: (D, Ts)
         for (int j = 0; j < Ts; j++) {
             int kj = (s0 + j) * C + off;
             for (int d = 0; d < D; d++) {
                 kt[d * Ts + j] = k[kj + d];
             }
         }
-        float[] p = new float[Ts * Ts]; // (Ts, Ts)
+        float[] p = scratch.scores(Ts * Ts); // (Ts, Ts)
         ops.gemm(q, s0 * C + off, C, kt, 0, Ts, p, 0, Ts, Ts, D, Ts);
         for (int i = 0; i < Ts * Ts; i++) {
             p[i] /= sqrtD;

@@ -1,5 +1,6 @@
 package dev.tongyeok.model.layer;
 
+import dev.tongyeok.model.HeadScratch;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.tensor.ops.Ops;
@@ -70,14 +71,15 @@ public final class CausalAttention {
         int qw = H * D;
         int kw = KV * D;
         int g = h / (H / KV);
-        float[] kt = new float[D * Ts]; // K_gᵀ: (D, Ts)
+        HeadScratch scratch = HeadScratch.get();
+        float[] kt = scratch.keysT(D * Ts); // K_gᵀ: (D, Ts)
         for (int j = 0; j < Ts; j++) {
             int kj = (s0 + j) * kw + g * D;
             for (int d = 0; d < D; d++) {
                 kt[d * Ts + j] = k[kj + d];
             }
         }
-        float[] p = new float[Ts * Ts];
+        float[] p = scratch.scores(Ts * Ts);
         ops.gemm(q, s0 * qw + h * D, qw, kt, 0, Ts, p, 0, Ts, Ts, D, Ts);
         float sqrtD = (float) Math.sqrt(D);
         for (int i = 0; i < Ts; i++) {

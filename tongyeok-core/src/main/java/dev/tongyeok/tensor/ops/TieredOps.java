@@ -14,26 +14,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>While cold, a small call runs on the scalar twin; a large matrix product (at least
  * {@link #LARGE} multiply-adds, as in batches of many texts) runs on the vector kernels at once,
- * since it compiles them faster than anything else would, and after {@link #WARM_AFTER_LARGE} of
- * those every call does. A process that keeps computing small
- * calls (a server with short requests) starts a background thread after {@link #WARM_AFTER} of
- * them, which runs every vector kernel and its twin on scratch data until the vector kernels are
- * the faster ones, then switches everything to them. A one-text command of a small model ends
- * before that.
+ * since it compiles them faster than anything else would. The first large product, or the
+ * {@link #WARM_AFTER}th small one (a server with short requests), starts a background thread that
+ * runs every vector kernel and its twin on scratch data until the vector kernels are the faster
+ * ones, then switches every call to them: the small calls of a batch (attention per head,
+ * elementwise steps per row) switch only once their vector kernels are compiled, instead of running
+ * in the interpreter for seconds. A one-text command of a small model ends before that.
  */
 public final class TieredOps implements TensorOps {
     /** Multiply-adds from which a product runs on the vector kernels even cold (≈ 60 rows × 384 × 384). */
     static final long LARGE = 1L << 23;
     /** Cold small matrix products after which the background warm-up starts (a MiniLM pass makes 36). */
     static final int WARM_AFTER = 40;
-    /** Large products after which everything runs on the vector kernels (a few passes over batches). */
-    static final int WARM_AFTER_LARGE = 200;
 
     private final VectorOps vector;
     private final ScalarOps scalar;
     private volatile boolean warm;
     private final AtomicInteger coldProducts = new AtomicInteger();
-    private final AtomicInteger largeProducts = new AtomicInteger();
     private final AtomicBoolean warming = new AtomicBoolean();
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
@@ -72,19 +69,21 @@ public final class TieredOps implements TensorOps {
     @Override
     public void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1) {
         long work = (long) T * w.rows() * Math.min(w.cols(), (p1 - p0) * PackedMatrix.PANEL);
-        if (!warm) {
-            if (work >= LARGE) {
-                // Batches compile the vector kernels by themselves: after a few passes everything switches.
-                if (largeProducts.incrementAndGet() >= WARM_AFTER_LARGE) {
-                    warm = true;
-                }
-            } else if (coldProducts.incrementAndGet() == WARM_AFTER && warming.compareAndSet(false, true)) {
-                Thread t = new Thread(this::exercise, "tongyeok-warm-up");
-                t.setDaemon(true);
-                t.start();
-            }
+        if (!warming.get() && (work >= LARGE || coldProducts.incrementAndGet() >= WARM_AFTER)) {
+            startWarmUp();
         }
         pick(work).matmul(x, T, w, bias, out, p0, p1);
+    }
+
+    // The background warm-up, once: a batch starts it with its first large product (the other
+    // kernels are called small there, per head and per row, and would stay scalar), a run of small
+    // calls after WARM_AFTER of them.
+    private void startWarmUp() {
+        if (warming.compareAndSet(false, true)) {
+            Thread t = new Thread(this::exercise, "tongyeok-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     @Override
