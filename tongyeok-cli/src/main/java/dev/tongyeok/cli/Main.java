@@ -2,6 +2,10 @@ package dev.tongyeok.cli;
 
 import dev.tongyeok.tokenize.TokenizerException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,21 +14,35 @@ import picocli.CommandLine.Command;
  * the file, line or field), 1 internal error. Set {@code TONGYEOK_DEBUG=1} for stack traces.
  */
 @Command(name = "tongyeok", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Text in any script to a model's own tokens and vectors, in pure Java.",
-        subcommands = {TokenizeCommand.class, EmbedCommand.class, AttentionCommand.class, SimilarityCommand.class,
-            ModelsCommand.class, ServeCommand.class, IndexCommand.class, SearchCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Text in any script to a model's own tokens and vectors, in pure Java.")
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. Picocli reads a command's annotations by
+     * reflection when it is added, ~20 ms each before the JIT has run: a command line naming one
+     * gets only that one (help, an unknown name or none gets them all).
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("tokenize", TokenizeCommand::new);
+        COMMANDS.put("embed", EmbedCommand::new);
+        COMMANDS.put("attention", AttentionCommand::new);
+        COMMANDS.put("similarity", SimilarityCommand::new);
+        COMMANDS.put("models", ModelsCommand::new);
+        COMMANDS.put("serve", ServeCommand::new);
+        COMMANDS.put("index", IndexCommand::new);
+        COMMANDS.put("search", SearchCommand::new);
+    }
+
+    /** The commands that use Lucene (through the search module). */
+    private static final Set<String> LUCENE_COMMANDS = Set.of("serve", "index", "search");
 
     /**
      * Lucene announces at INFO through java.util.logging which vector API it found; the command line
-     * keeps standard error for its own messages. Held here so that the setting is not collected.
+     * keeps standard error for its own messages. Held here so that the setting is not collected;
+     * set only for the commands that use Lucene (java.util.logging takes ~10 ms to start).
      */
-    private static final java.util.logging.Logger LUCENE = java.util.logging.Logger.getLogger("org.apache.lucene");
-
-    static {
-        LUCENE.setLevel(java.util.logging.Level.WARNING);
-    }
+    private static java.util.logging.Logger lucene;
 
     /** Exit code for bad usage or bad input. */
     static final int BAD_INPUT = 2;
@@ -42,11 +60,22 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code. */
     static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length > 0 ? args[0] : "";
+        if (COMMANDS.containsKey(first)) {
+            cl.addSubcommand(COMMANDS.get(first).get());
+        } else {
+            COMMANDS.values().forEach(c -> cl.addSubcommand(c.get()));
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
+        if (!COMMANDS.containsKey(first) || LUCENE_COMMANDS.contains(first)) {
+            lucene = java.util.logging.Logger.getLogger("org.apache.lucene");
+            lucene.setLevel(java.util.logging.Level.WARNING);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("tongyeok: " + ex.getMessage().lines().findFirst().orElse("bad usage")
-                    + " (see tongyeok " + ex.getCommandLine().getCommandName() + " --help)");
+                    + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -69,7 +69,8 @@ public final class TieredOps implements TensorOps {
     @Override
     public void matmul(float[] x, int T, PackedMatrix w, float[] bias, float[] out, int p0, int p1) {
         long work = (long) T * w.rows() * Math.min(w.cols(), (p1 - p0) * PackedMatrix.PANEL);
-        if (!warming.get() && (work >= LARGE || coldProducts.incrementAndGet() >= WARM_AFTER)) {
+        // A product split between threads arrives in parts: only the part from panel 0 counts it.
+        if (!warming.get() && (work >= LARGE || p0 == 0 && coldProducts.incrementAndGet() >= WARM_AFTER)) {
             startWarmUp();
         }
         pick(work).matmul(x, T, w, bias, out, p0, p1);
