@@ -115,6 +115,10 @@ final class EmbedCommand implements Callable<Integer> {
         if (fmt.equals("npy") && output == null && System.console() != null && System.console().isTerminal()) {
             throw new InputException("--format npy writes binary: give --output FILE or redirect standard output");
         }
+        if (input != null && !staticRows) {
+            // A file of texts: the kernels compile while the model loads.
+            dev.tongyeok.tensor.ops.Ops.warmUpInBackground();
+        }
         Embedder embedder = staticRows ? model.open(spec.commandLine().getErr()) : model.load(spec.commandLine().getErr());
         int layers = embedder.files().config().num_hidden_layers();
         if (layer != null && (layer < 0 || layer > layers)) {

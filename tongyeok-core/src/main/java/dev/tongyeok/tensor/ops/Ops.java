@@ -72,6 +72,18 @@ public final class Ops {
         return OPS;
     }
 
+    /**
+     * Starts compiling the vector kernels now, on a background thread, for a caller about to embed
+     * in bulk (a file of texts): the JIT then compiles them while the model loads instead of during
+     * the first batches, which would run them in the interpreter meanwhile. Nothing happens when the
+     * kernels are already warm, are being warmed, or are not the tiered ones.
+     */
+    public static void warmUpInBackground() {
+        if (OPS instanceof TieredOps tiered) {
+            tiered.startWarmUp();
+        }
+    }
+
     /** Whether the calling thread should split its work across {@link #POOL}: not when it is one of its workers. */
     public static boolean maySplit() {
         return ForkJoinTask.getPool() != POOL && POOL.getParallelism() > 1;

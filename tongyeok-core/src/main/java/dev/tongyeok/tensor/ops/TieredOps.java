@@ -78,8 +78,8 @@ public final class TieredOps implements TensorOps {
 
     // The background warm-up, once: a batch starts it with its first large product (the other
     // kernels are called small there, per head and per row, and would stay scalar), a run of small
-    // calls after WARM_AFTER of them.
-    private void startWarmUp() {
+    // calls after WARM_AFTER of them, a caller about to compute in bulk before its first call.
+    void startWarmUp() {
         if (warming.compareAndSet(false, true)) {
             Thread t = new Thread(this::exercise, "tongyeok-warm-up");
             t.setDaemon(true);
