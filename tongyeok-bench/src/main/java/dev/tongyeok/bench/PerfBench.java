@@ -202,14 +202,23 @@ public final class PerfBench {
         Contender ours = tongyeok(e);
         Contender ort = ortBatched(e.tokenizer(), 1, false);
         Contender lc4j = langchain4j();
-        double[][] lat = new double[3][texts.size()];
         Contender[] all = {ours, ort, lc4j};
-        for (int round = 0; round < 2; round++) { // round 0 warms up
-            for (int i = 0; i < texts.size(); i++) {
-                for (int c = 0; c < all.length; c++) {
+        int n = texts.size();
+        int warmUp = 2;
+        int rounds = warmUp + 3;
+        double[][] lat = new double[all.length][(rounds - warmUp) * n];
+        for (int round = 0; round < rounds; round++) {
+            // Each contender takes the whole list in one stretch, in an order that turns every round:
+            // ONNX Runtime's threads spin for a while after each call, which would slow down whoever
+            // ran right after it if the contenders took turns text by text.
+            for (int k = 0; k < all.length; k++) {
+                int c = (k + round) % all.length;
+                for (int i = 0; i < n; i++) {
                     long t0 = System.nanoTime();
                     all[c].embed(List.of(texts.get(i)));
-                    lat[c][i] = (System.nanoTime() - t0) / 1e6;
+                    if (round >= warmUp) {
+                        lat[c][(round - warmUp) * n + i] = (System.nanoTime() - t0) / 1e6;
+                    }
                 }
             }
         }
