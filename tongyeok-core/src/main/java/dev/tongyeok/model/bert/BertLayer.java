@@ -10,9 +10,6 @@ import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinTask;
 
 /**
  * HF transformers' {@code BertLayer} (post-norm): self attention softmax(QKᵀ/√D)·V per head,
@@ -22,7 +19,7 @@ import java.util.concurrent.ForkJoinTask;
  */
 public final class BertLayer {
     private static final long PARALLEL_MIN_WORK = 1L << 16;
-    // Workspace buffers: q, k, v, ctx, h, y: (T, C); inter: (T, I).
+    // Workspace buffers: q, k, v, ctx, h, y: (T, C), q holding [q | k | v] (T, 3C) when fused; inter: (T, I).
     private static final int Q = 0;
     private static final int K = 1;
     private static final int V = 2;
@@ -31,9 +28,12 @@ public final class BertLayer {
     static final int Y = 5;
     private static final int INTER = 6;
 
-    final Linear query;
-    final Linear key;
-    final Linear value;
+    // Q, K and V as one product of 3C columns where their weights allow it (F32 panels, C whole
+    // panels): one pass and one hand-off between threads instead of three. Otherwise the three.
+    private final Linear qkv;
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
     final Linear attention_output_dense;
     final LayerNorm attention_output_LayerNorm;
     final Linear intermediate_dense;
@@ -52,9 +52,13 @@ public final class BertLayer {
         D = cfg.headSize();
         I = cfg.intermediate_size();
         act = cfg.hidden_act();
-        query = Linear.load(w, p + "attention.self.query", C, C);
-        key = Linear.load(w, p + "attention.self.key", C, C);
-        value = Linear.load(w, p + "attention.self.value", C, C);
+        Linear q = Linear.load(w, p + "attention.self.query", C, C);
+        Linear k = Linear.load(w, p + "attention.self.key", C, C);
+        Linear v = Linear.load(w, p + "attention.self.value", C, C);
+        qkv = Linear.fuse(q, k, v);
+        query = qkv == null ? q : null;
+        key = qkv == null ? k : null;
+        value = qkv == null ? v : null;
         attention_output_dense = Linear.load(w, p + "attention.output.dense", C, C);
         attention_output_LayerNorm = LayerNorm.load(w, p + "attention.output.LayerNorm", C, cfg.layer_norm_eps());
         intermediate_dense = Linear.load(w, p + "intermediate.dense", C, I);
@@ -71,14 +75,22 @@ public final class BertLayer {
             Workspace ws) {
         int T = batch.tokens();
         int[] starts = batch.seqStarts();
-        float[] q = ws.get(Q, T * C);
-        float[] k = ws.get(K, T * C);
-        float[] v = ws.get(V, T * C);
-        query.forward(ops, x, T, starts, q);
-        key.forward(ops, x, T, starts, k);
-        value.forward(ops, x, T, starts, v);
+        Heads in;
+        if (qkv != null) {
+            float[] f = ws.get(Q, T * 3 * C); // rows [q | k | v]
+            qkv.forward(ops, x, T, starts, f);
+            in = new Heads(f, f, f, 0, C, 2 * C, 3 * C);
+        } else {
+            float[] q = ws.get(Q, T * C);
+            float[] k = ws.get(K, T * C);
+            float[] v = ws.get(V, T * C);
+            query.forward(ops, x, T, starts, q);
+            key.forward(ops, x, T, starts, k);
+            value.forward(ops, x, T, starts, v);
+            in = new Heads(q, k, v, 0, 0, 0, C);
+        }
         float[] ctx = ws.get(CTX, T * C);
-        attention(ops, q, k, v, ctx, batch, layer, observer);
+        attention(ops, in, ctx, batch, layer, observer);
 
         float[] h = ws.get(HID, T * C);
         attention_output_dense.forward(ops, ctx, T, starts, h);
@@ -102,8 +114,7 @@ public final class BertLayer {
     }
 
     // ctx[i, h] = Σ_j softmax_j(q[i, h]·k[j, h] / √D) · v[j, h], for each sequence and head.
-    private void attention(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, PackedBatch batch, int layer,
-            Observer observer) {
+    private void attention(TensorOps ops, Heads in, float[] ctx, PackedBatch batch, int layer, Observer observer) {
         int S = batch.sequences();
         int[] starts = batch.seqStarts();
         long work = 0;
@@ -115,48 +126,47 @@ public final class BertLayer {
         if (work < PARALLEL_MIN_WORK || observe || !Ops.maySplit()) {
             for (int s = 0; s < S; s++) {
                 for (int hd = 0; hd < H; hd++) {
-                    head(ops, q, k, v, ctx, starts[s], starts[s + 1], hd, layer, s, observer);
+                    head(ops, in, ctx, starts[s], starts[s + 1], hd, layer, s, observer);
                 }
             }
             return;
         }
-        // A task per sequence, or per head when there are fewer sequences than threads (one long text).
-        boolean perHead = S < Ops.POOL.getParallelism();
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int s = 0; s < S; s++) {
-            int s0 = starts[s];
-            int s1 = starts[s + 1];
-            for (int h0 = 0; h0 < H; h0 += perHead ? 1 : H) {
-                int from = h0;
-                int to = perHead ? h0 + 1 : H;
-                tasks.add(Ops.POOL.submit(() -> {
-                    for (int hd = from; hd < to; hd++) {
-                        head(ops, q, k, v, ctx, s0, s1, hd, layer, -1, Observer.NONE);
-                    }
-                }));
+        // The (sequence, head) pairs in order, pair = s * H + head, in one run per thread.
+        Ops.parallelRuns(S * H, pair -> {
+            long n = starts[pair / H + 1] - starts[pair / H];
+            return n * n;
+        }, (from, to) -> {
+            for (int pair = from; pair < to; pair++) {
+                int s = pair / H;
+                head(ops, in, ctx, starts[s], starts[s + 1], pair % H, layer, -1, Observer.NONE);
             }
-        }
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        });
     }
 
+    /**
+     * Where attention reads Q, K and V: row t of Q starts at {@code q[t * ld + qOff]}, of K at
+     * {@code k[t * ld + kOff]}, of V at {@code v[t * ld + vOff]} (one fused matrix, or three).
+     */
+    private record Heads(float[] q, float[] k, float[] v, int qOff, int kOff, int vOff, int ld) {}
+
     // One head of one sequence: scores = Q_h K_hᵀ / √D, softmax by row, ctx_h = P V_h.
-    private void head(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, int s0, int s1, int hd, int layer,
-            int seq, Observer observer) {
+    private void head(TensorOps ops, Heads in, float[] ctx, int s0, int s1, int hd, int layer, int seq,
+            Observer observer) {
         int Ts = s1 - s0;
         float sqrtD = (float) Math.sqrt(D);
         int off = hd * D;
+        int ld = in.ld();
         HeadScratch scratch = HeadScratch.get();
+        float[] k = in.k();
         float[] kt = scratch.keysT(D * Ts); // K_hᵀ: (D, Ts)
         for (int j = 0; j < Ts; j++) {
-            int kj = (s0 + j) * C + off;
+            int kj = (s0 + j) * ld + in.kOff() + off;
             for (int d = 0; d < D; d++) {
                 kt[d * Ts + j] = k[kj + d];
             }
         }
         float[] p = scratch.scores(Ts * Ts); // (Ts, Ts)
-        ops.gemm(q, s0 * C + off, C, kt, 0, Ts, p, 0, Ts, Ts, D, Ts);
+        ops.gemm(in.q(), s0 * ld + in.qOff() + off, ld, kt, 0, Ts, p, 0, Ts, Ts, D, Ts);
         for (int i = 0; i < Ts * Ts; i++) {
             p[i] /= sqrtD;
         }
@@ -166,6 +176,6 @@ public final class BertLayer {
         if (observer.wantsAttention()) {
             observer.attention(layer, seq, hd, p, Ts);
         }
-        ops.gemm(p, 0, Ts, v, s0 * C + off, C, ctx, s0 * C + off, C, Ts, Ts, D);
+        ops.gemm(p, 0, Ts, in.v(), s0 * ld + in.vOff() + off, ld, ctx, s0 * C + off, C, Ts, Ts, D);
     }
 }

@@ -5,9 +5,6 @@ import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinTask;
 
 /**
  * A decoder's scaled dot-product attention over a packed batch: in each sequence, token i attends
@@ -50,18 +47,16 @@ public final class CausalAttention {
             }
             return;
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int s = 0; s < S; s++) {
-            int s0 = starts[s];
-            int s1 = starts[s + 1];
-            for (int h = 0; h < H; h++) {
-                int head = h;
-                tasks.add(Ops.POOL.submit(() -> head(ops, q, k, v, ctx, s0, s1, head, layer, -1, Observer.NONE)));
+        // The (sequence, head) pairs in order, pair = s * H + head, in one run per thread.
+        Ops.parallelRuns(S * H, pair -> {
+            long n = starts[pair / H + 1] - starts[pair / H];
+            return n * n;
+        }, (from, to) -> {
+            for (int pair = from; pair < to; pair++) {
+                int s = pair / H;
+                head(ops, q, k, v, ctx, starts[s], starts[s + 1], pair % H, layer, -1, Observer.NONE);
             }
-        }
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        });
     }
 
     // One head of one sequence: P = causal softmax(Q_h K_gᵀ / √D), ctx_h = P V_g.

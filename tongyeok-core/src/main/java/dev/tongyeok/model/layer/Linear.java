@@ -115,6 +115,45 @@ public final class Linear {
         }
     }
 
+    /**
+     * The layers side by side as one, [y₁ | y₂ | ...] = x·[W₁ | W₂ | ...]ᵀ + [b₁ | b₂ | ...], each output
+     * computed exactly as its own layer computes it; or null when they cannot be joined (weights
+     * kept in GGML blocks, an output width that is not whole panels but for the last, quantized
+     * and plain layers or biased and unbiased ones mixed, different input widths). For Q, K and V:
+     * one product instead of three.
+     *
+     * <pre>x: (T, in) -> y: (T, Σ outᵢ)</pre>
+     */
+    public static Linear fuse(Linear... parts) {
+        boolean quantized = parts[0].columnScale != null;
+        boolean biased = parts[0].bias != null;
+        int out = 0;
+        for (int i = 0; i < parts.length; i++) {
+            Linear l = parts[i];
+            if (l.weight == null || l.in != parts[0].in || (l.columnScale != null) != quantized
+                    || (l.bias != null) != biased || i < parts.length - 1 && l.out % PackedMatrix.PANEL != 0) {
+                return null;
+            }
+            out += l.out;
+        }
+        PackedMatrix[] weights = new PackedMatrix[parts.length];
+        float[] bias = biased ? new float[out] : null;
+        float[] scale = quantized ? new float[out] : null;
+        int at = 0;
+        for (int i = 0; i < parts.length; i++) {
+            Linear l = parts[i];
+            weights[i] = l.weight;
+            if (l.bias != null) {
+                System.arraycopy(l.bias, 0, bias, at, l.out);
+            }
+            if (quantized) {
+                System.arraycopy(l.columnScale, 0, scale, at, l.out);
+            }
+            at += l.out;
+        }
+        return new Linear(parts[0].in, out, PackedMatrix.concat(weights), bias, scale);
+    }
+
     private static float[] reorder(float[] v, int[] order) {
         float[] out = new float[order.length];
         for (int i = 0; i < order.length; i++) {

@@ -117,6 +117,50 @@ public final class Ops {
         }
     }
 
+    /** A run of consecutive work units [from, to). */
+    @FunctionalInterface
+    public interface Run {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs units [0, n) cut into one run of consecutive units per thread of {@link #POOL}, of about
+     * equal {@code work} each: the caller computes the first run, the pool the others, and this
+     * returns when all are done. A task per unit costs more in hand-offs between threads than small
+     * units take to compute (the heads of a short text's attention).
+     */
+    public static void parallelRuns(int n, java.util.function.IntToLongFunction work, Run body) {
+        int parts = POOL.getParallelism();
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            total += work.applyAsLong(i);
+        }
+        int[] cut = new int[parts + 1]; // run r covers units [cut[r], cut[r + 1])
+        long done = 0;
+        int r = 1;
+        for (int i = 0; i < n && r < parts; i++) {
+            done += work.applyAsLong(i);
+            while (r < parts && done * parts >= total * r) {
+                cut[r++] = i + 1;
+            }
+        }
+        while (r <= parts) {
+            cut[r++] = n;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int t = 1; t < parts; t++) {
+            int from = cut[t];
+            int to = cut[t + 1];
+            if (from < to) {
+                tasks.add(POOL.submit(() -> body.run(from, to)));
+            }
+        }
+        body.run(cut[0], cut[1]);
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
+    }
+
     /**
      * {@link TensorOps#matmulQuantized} over all outputs, split between the threads of {@link #POOL}
      * when the product is large enough; every output is computed alike whatever the split.

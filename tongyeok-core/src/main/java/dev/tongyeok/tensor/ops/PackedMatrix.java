@@ -78,6 +78,36 @@ public final class PackedMatrix {
         return new PackedMatrix(m, C, OC);
     }
 
+    /**
+     * The matrices side by side, [A | B | ...]: (C, OC₁ + OC₂ + ...), panels copied as they are. Every
+     * part but the last must fill whole panels (OC a multiple of {@link #PANEL}), so that each
+     * part's panels keep their place.
+     *
+     * <pre>parts: (C, OCᵢ) each -> (C, Σ OCᵢ)</pre>
+     *
+     * @throws IllegalArgumentException when the parts differ in C or one but the last ends in a partial panel
+     */
+    public static PackedMatrix concat(PackedMatrix... parts) {
+        int C = parts[0].rows;
+        long cols = 0;
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].rows != C) {
+                throw new IllegalArgumentException("part " + i + " has " + parts[i].rows + " rows, part 0 has " + C);
+            }
+            if (i < parts.length - 1 && parts[i].cols % PANEL != 0) {
+                throw new IllegalArgumentException("part " + i + " has " + parts[i].cols + " columns, not whole panels of " + PANEL);
+            }
+            cols += parts[i].cols;
+        }
+        MemorySegment m = Arena.ofAuto().allocate(C * cols * 4, 64);
+        long at = 0;
+        for (PackedMatrix p : parts) {
+            MemorySegment.copy(p.data, 0, m, at, p.data.byteSize());
+            at += p.data.byteSize();
+        }
+        return new PackedMatrix(m, C, Math.toIntExact(cols));
+    }
+
     /** C, the number of rows (input channels). */
     public int rows() {
         return rows;
