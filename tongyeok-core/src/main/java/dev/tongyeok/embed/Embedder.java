@@ -44,7 +44,8 @@ public final class Embedder {
     private final Tokenizer tokenizer; // no truncation, no padding
     private final dev.tongyeok.model.layer.Embedding tokenTable; // a view into the weight file
     // Scratch of finished calls, taken by the next ones: a call's batches reuse one per thread, and
-    // a process embedding chunk after chunk does not allocate its ~10 MB of scratch per chunk.
+    // a process embedding chunk after chunk does not allocate its ~10 MB of scratch per chunk. At
+    // most SPARE_WORKSPACES are kept (many concurrent callers leave theirs to the collector).
     private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -271,7 +272,7 @@ public final class Embedder {
                     run(batches.get(b), first[b], ws, out);
                 }
             } finally {
-                workspaces.add(ws);
+                giveBack(ws);
             }
         } else {
             int workers = Math.min(Ops.POOL.getParallelism(), batches.size());
@@ -285,7 +286,7 @@ public final class Embedder {
                             run(batches.get(b), first[b], ws, out);
                         }
                     } finally {
-                        workspaces.add(ws);
+                        giveBack(ws);
                     }
                 }));
             }
@@ -296,9 +297,17 @@ public final class Embedder {
         return java.util.Arrays.asList(out);
     }
 
+    private static final int SPARE_WORKSPACES = 4 * Ops.POOL.getParallelism();
+
     private Workspace workspace() {
         Workspace ws = workspaces.poll();
         return ws != null ? ws : new Workspace();
+    }
+
+    private void giveBack(Workspace ws) {
+        if (workspaces.size() < SPARE_WORKSPACES) {
+            workspaces.add(ws);
+        }
     }
 
     private void checkDimensions(EmbedOptions options) {
