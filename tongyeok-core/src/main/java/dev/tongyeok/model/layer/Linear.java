@@ -109,9 +109,14 @@ public final class Linear {
     // The packed copy is what products read: the mapped file's pages of this tensor are handed back
     // to the system (MADV_DONTNEED), or a process would hold each weight twice in its resident set
     // (MiniLM: 43 MB of a 90 MB file). A read of those bytes later finds them in the file again.
+    // Only a hint: a system that refuses it (madvise failing) keeps the pages, and nothing else changes.
     private static void release(Tensor t) {
         if (t.data().isMapped()) {
-            t.data().unload();
+            try {
+                t.data().unload();
+            } catch (Exception refused) {
+                // the pages stay resident
+            }
         }
     }
 
