@@ -44,6 +44,8 @@ final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        // Indexing embeds a whole file: the kernels compile while the model loads.
+        dev.tongyeok.tensor.ops.Ops.warmUpInBackground();
         Embedder embedder = model.load(err);
         Indexer indexer = Indexer.open(index, embedder, model.spec,
                 Indexer.Options.DEFAULTS.withChunkTokens(chunkTokens).withOverlap(overlap));

@@ -127,6 +127,8 @@ final class ServeCommand implements Callable<Integer> {
                         BuiltinModel.cacheDirectory().resolve("builtin")));
             }
         }
+        // A server computes for as long as it runs: the kernels compile while the models load.
+        dev.tongyeok.tensor.ops.Ops.warmUpInBackground();
         EmbeddingServer server;
         try {
             server = EmbeddingServer.start(options, sources, tokenizerSources, index);

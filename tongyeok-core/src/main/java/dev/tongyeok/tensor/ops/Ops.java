@@ -74,9 +74,9 @@ public final class Ops {
 
     /**
      * Starts compiling the vector kernels now, on a background thread, for a caller about to embed
-     * in bulk (a file of texts): the JIT then compiles them while the model loads instead of during
-     * the first batches, which would run them in the interpreter meanwhile. Nothing happens when the
-     * kernels are already warm, are being warmed, or are not the tiered ones.
+     * in bulk (a file of texts, a server): the JIT then compiles them while the model loads instead
+     * of during the first batches, which would run them in the interpreter meanwhile. Nothing happens
+     * when the kernels are already warm, are being warmed, or are not the tiered ones.
      */
     public static void warmUpInBackground() {
         if (OPS instanceof TieredOps tiered) {

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TieredOps implements TensorOps {
     /** Multiply-adds from which a product runs on the vector kernels even cold (≈ 60 rows × 384 × 384). */
     static final long LARGE = 1L << 23;
-    /** Cold small matrix products after which the background warm-up starts (a MiniLM pass makes 36). */
+    /** Cold small matrix products after which the background warm-up starts (a MiniLM pass makes 24). */
     static final int WARM_AFTER = 40;
 
     private final VectorOps vector;
