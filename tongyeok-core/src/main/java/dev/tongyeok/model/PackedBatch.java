@@ -1,5 +1,6 @@
 package dev.tongyeok.model;
 
+import dev.tongyeok.tensor.ops.Ops;
 import java.util.Arrays;
 
 /**
@@ -63,5 +64,47 @@ public record PackedBatch(int[] ids, int[] typeIds, int[] positions, int[] seqSt
     /** S, the number of sequences. */
     public int sequences() {
         return seqStarts.length - 1;
+    }
+
+    /** Below this much attention work (Σ Ts² × width) the heads run on the calling thread. */
+    private static final long PARALLEL_MIN_WORK = 1L << 16;
+
+    /** One attention head of one sequence, rows [s0, s1). */
+    @FunctionalInterface
+    public interface HeadTask {
+        void run(int sequence, int s0, int s1, int head);
+    }
+
+    /**
+     * Runs {@code task} for every (sequence, head) pair of an attention with {@code H} heads
+     * {@code width} wide in all: on the calling thread, in order, when the work (Σ Ts² × width) is
+     * small, when {@code inOrder} (an observer collects the heads) or when the caller is already a
+     * compute thread; otherwise in one run of consecutive pairs per thread ({@link Ops#parallelRuns}).
+     */
+    public void forEachHead(int H, int width, boolean inOrder, HeadTask task) {
+        int S = sequences();
+        long work = 0;
+        for (int s = 0; s < S; s++) {
+            long n = seqStarts[s + 1] - seqStarts[s];
+            work += n * n * width;
+        }
+        if (work < PARALLEL_MIN_WORK || inOrder || !Ops.maySplit()) {
+            for (int s = 0; s < S; s++) {
+                for (int h = 0; h < H; h++) {
+                    task.run(s, seqStarts[s], seqStarts[s + 1], h);
+                }
+            }
+            return;
+        }
+        // pair = s * H + head
+        Ops.parallelRuns(S * H, pair -> {
+            long n = seqStarts[pair / H + 1] - seqStarts[pair / H];
+            return n * n;
+        }, (from, to) -> {
+            for (int pair = from; pair < to; pair++) {
+                int s = pair / H;
+                task.run(s, seqStarts[s], seqStarts[s + 1], pair % H);
+            }
+        });
     }
 }

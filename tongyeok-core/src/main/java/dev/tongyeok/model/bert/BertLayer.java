@@ -8,7 +8,6 @@ import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
-import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
 
 /**
@@ -18,7 +17,6 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * Attention runs sequence by sequence over a packed batch, so there is nothing to mask.
  */
 public final class BertLayer {
-    private static final long PARALLEL_MIN_WORK = 1L << 16;
     // Workspace buffers: q, k, v, ctx, h, y: (T, C), q holding [q | k | v] (T, 3C) when fused; inter: (T, I).
     private static final int Q = 0;
     private static final int K = 1;
@@ -115,32 +113,8 @@ public final class BertLayer {
 
     // ctx[i, h] = Σ_j softmax_j(q[i, h]·k[j, h] / √D) · v[j, h], for each sequence and head.
     private void attention(TensorOps ops, Heads in, float[] ctx, PackedBatch batch, int layer, Observer observer) {
-        int S = batch.sequences();
-        int[] starts = batch.seqStarts();
-        long work = 0;
-        for (int s = 0; s < S; s++) {
-            long n = starts[s + 1] - starts[s];
-            work += n * n * C;
-        }
-        boolean observe = observer.wantsAttention();
-        if (work < PARALLEL_MIN_WORK || observe || !Ops.maySplit()) {
-            for (int s = 0; s < S; s++) {
-                for (int hd = 0; hd < H; hd++) {
-                    head(ops, in, ctx, starts[s], starts[s + 1], hd, layer, s, observer);
-                }
-            }
-            return;
-        }
-        // The (sequence, head) pairs in order, pair = s * H + head, in one run per thread.
-        Ops.parallelRuns(S * H, pair -> {
-            long n = starts[pair / H + 1] - starts[pair / H];
-            return n * n;
-        }, (from, to) -> {
-            for (int pair = from; pair < to; pair++) {
-                int s = pair / H;
-                head(ops, in, ctx, starts[s], starts[s + 1], pair % H, layer, -1, Observer.NONE);
-            }
-        });
+        batch.forEachHead(H, C, observer.wantsAttention(),
+                (s, s0, s1, hd) -> head(ops, in, ctx, s0, s1, hd, layer, s, observer));
     }
 
     /**

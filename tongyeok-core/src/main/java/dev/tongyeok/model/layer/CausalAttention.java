@@ -3,7 +3,6 @@ package dev.tongyeok.model.layer;
 import dev.tongyeok.model.HeadScratch;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
 
 /**
@@ -12,8 +11,6 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * reads key/value head h / (H / KV) (multi-query: KV = 1).
  */
 public final class CausalAttention {
-    private static final long PARALLEL_MIN_WORK = 1L << 16;
-
     private final int H;
     private final int KV;
     private final int D;
@@ -32,31 +29,8 @@ public final class CausalAttention {
      */
     public void forward(TensorOps ops, float[] q, float[] k, float[] v, float[] ctx, PackedBatch batch, int layer,
             Observer observer) {
-        int S = batch.sequences();
-        int[] starts = batch.seqStarts();
-        long work = 0;
-        for (int s = 0; s < S; s++) {
-            long n = starts[s + 1] - starts[s];
-            work += n * n * H * D;
-        }
-        if (work < PARALLEL_MIN_WORK || observer.wantsAttention() || !Ops.maySplit()) {
-            for (int s = 0; s < S; s++) {
-                for (int h = 0; h < H; h++) {
-                    head(ops, q, k, v, ctx, starts[s], starts[s + 1], h, layer, s, observer);
-                }
-            }
-            return;
-        }
-        // The (sequence, head) pairs in order, pair = s * H + head, in one run per thread.
-        Ops.parallelRuns(S * H, pair -> {
-            long n = starts[pair / H + 1] - starts[pair / H];
-            return n * n;
-        }, (from, to) -> {
-            for (int pair = from; pair < to; pair++) {
-                int s = pair / H;
-                head(ops, q, k, v, ctx, starts[s], starts[s + 1], pair % H, layer, -1, Observer.NONE);
-            }
-        });
+        batch.forEachHead(H, H * D, observer.wantsAttention(),
+                (s, s0, s1, h) -> head(ops, q, k, v, ctx, s0, s1, h, layer, s, observer));
     }
 
     // One head of one sequence: P = causal softmax(Q_h K_gᵀ / √D), ctx_h = P V_g.
