@@ -36,8 +36,10 @@ import picocli.CommandLine.Spec;
                 + "--pooling none; npy writes one float32 array (texts × dims)."})
 final class EmbedCommand implements Callable<Integer> {
     private static final JsonFactory JSON = new JsonFactory();
-    /** Texts read from --input per forward pass batch. */
+    /** Texts read from --input per call of the embedder. */
     private static final int CHUNK = 256;
+    /** Chunks in flight: the one being written (or waited for) and the next, which computes meanwhile. */
+    private static final int IN_FLIGHT = 2;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -136,33 +138,37 @@ final class EmbedCommand implements Callable<Integer> {
             if (input != null) {
                 Progress bar = progressBar(err);
                 try (JsonLinesInput in = new JsonLinesInput(input)) {
-                    List<String> chunk = new ArrayList<>();
-                    List<Integer> lines = new ArrayList<>();
+                    // The chunk after the one being written is tokenized and computed meanwhile, on a
+                    // thread of its own: the cores do not wait for the writing, the reading or the
+                    // tokenizing, nor idle through a chunk's last batch, which the next chunk's batches
+                    // share the cores with.
+                    java.util.ArrayDeque<Chunk> pending = new java.util.ArrayDeque<>();
+                    boolean more = true;
                     int done = 0;
                     while (true) {
-                        String text = in.next();
-                        if (text != null) {
-                            chunk.add(text);
-                            lines.add(in.line());
-                        }
-                        if (chunk.size() == CHUNK || (text == null && !chunk.isEmpty())) {
-                            List<Embedding> es = fmt.equals("table") ? null : compute(embedder, chunk, options);
-                            for (int i = 0; i < chunk.size(); i++) {
-                                String where = in.name() + " line " + lines.get(i);
-                                if (es == null) {
-                                    table(embedder, options, chunk.get(i), w, err, where);
-                                } else {
-                                    emit(embedder, options, es.get(i), fmt, w, err, npy, where);
-                                }
+                        while (more && pending.size() < IN_FLIGHT) {
+                            Chunk c = readChunk(in, fmt.equals("table") ? null : embedder, options);
+                            if (c == null) {
+                                more = false;
+                            } else {
+                                pending.add(c);
                             }
-                            done += chunk.size();
-                            bar.update(done);
-                            chunk.clear();
-                            lines.clear();
                         }
-                        if (text == null) {
+                        Chunk c = pending.poll();
+                        if (c == null) {
                             break;
                         }
+                        List<Embedding> es = c.results();
+                        for (int i = 0; i < c.texts().size(); i++) {
+                            String where = in.name() + " line " + c.lines().get(i);
+                            if (es == null) {
+                                table(embedder, options, c.texts().get(i), w, err, where);
+                            } else {
+                                emit(embedder, options, es.get(i), fmt, w, err, npy, where);
+                            }
+                        }
+                        done += c.texts().size();
+                        bar.update(done);
                     }
                 }
                 bar.finish();
@@ -182,6 +188,46 @@ final class EmbedCommand implements Callable<Integer> {
             out.commit();
         }
         return 0;
+    }
+
+    /** Up to {@link #CHUNK} texts of --input with their line numbers, and their results once computed. */
+    private record Chunk(List<String> texts, List<Integer> lines, java.util.concurrent.CompletableFuture<List<Embedding>> computing) {
+        /** The results, waiting for them; null for the table, which computes as it writes. */
+        List<Embedding> results() {
+            if (computing == null) {
+                return null;
+            }
+            try {
+                return computing.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Reads the next chunk and, given an embedder, starts computing it on a thread of its own (which
+     * hands the batches to the compute threads); null at the end of the input.
+     */
+    private Chunk readChunk(JsonLinesInput in, Embedder embedder, EmbedOptions options) throws IOException {
+        List<String> chunk = new ArrayList<>();
+        List<Integer> lines = new ArrayList<>();
+        for (String text; chunk.size() < CHUNK && (text = in.next()) != null; ) {
+            chunk.add(text);
+            lines.add(in.line());
+        }
+        if (chunk.isEmpty()) {
+            return null;
+        }
+        var computing = embedder == null ? null : java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> compute(embedder, chunk, options), r -> Thread.ofPlatform().daemon().name("tongyeok-embed").start(r));
+        return new Chunk(chunk, lines, computing);
     }
 
     private Progress progressBar(PrintWriter err) throws IOException {

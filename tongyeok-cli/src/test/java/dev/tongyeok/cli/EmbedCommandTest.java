@@ -180,6 +180,56 @@ class EmbedCommandTest {
     }
 
     @Test
+    void inputOfManyChunksKeepsItsOrder() throws Exception {
+        // 700 texts: three chunks of the embedder, the later ones computed while the earlier are written.
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            String base = TEXTS.get(i % TEXTS.size());
+            texts.add(i % 97 == 5 ? "word ".repeat(260 + i % 7) : i + ": " + base.repeat(1 + i % 3));
+        }
+        Path out = dir.resolve("many.jsonl");
+        Cli.Run r = run("embed", "--input", jsonl(texts).toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(texts.size(), lines.size());
+        for (int i = 0; i < texts.size(); i += 23) {
+            if (i % 97 == 5) {
+                continue; // truncated: the reference takes whole texts
+            }
+            float[] got = floats(JSON.readTree(lines.get(i)).get("embedding"));
+            double cos = cosine(reference(texts.get(i)), got);
+            assertTrue(cos >= MIN_COSINE, "line " + (i + 1) + ": cosine " + cos);
+        }
+        // The truncation warnings come in line order, one per long text.
+        List<Integer> warned = new ArrayList<>();
+        for (String line : r.err().strip().lines().toList()) {
+            warned.add(Integer.parseInt(line.replaceAll(".*in\\.jsonl line (\\d+):.*", "$1")));
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            if (i % 97 == 5) {
+                expected.add(i + 1);
+            }
+        }
+        assertEquals(expected, warned, r.err());
+
+        // A bad line in the third chunk (no long texts before it, so nothing else to say): one line
+        // naming it, and no output file.
+        Path bad = dir.resolve("bad-late.jsonl");
+        List<String> badLines = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            badLines.add(i == 600 ? "{\"text\": 7}" : JSON.writeValueAsString(Map.of("text", "text " + i)));
+        }
+        Files.write(bad, badLines);
+        Path never = dir.resolve("never-late.jsonl");
+        r = run("embed", "--input", bad.toString(), "--output", never.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("tongyeok: ") && r.err().contains("line 601"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(never), "no half-written output");
+    }
+
+    @Test
     void truncationIsReportedOnStandardError() throws Exception {
         Path out = dir.resolve("long.jsonl");
         Cli.Run r = run("embed", "--input", jsonl(List.of("short", "word ".repeat(300))).toString(), "--output",
