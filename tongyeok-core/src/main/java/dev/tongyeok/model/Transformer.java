@@ -28,7 +28,8 @@ public interface Transformer {
 
     /**
      * The last hidden state of every token of the batch, with scratch space from {@code ws}. The
-     * returned array is new.
+     * result is in the first T × C floats of the returned array, which may be one of {@code ws}'s
+     * buffers: read it before the workspace's next use.
      *
      * <pre>batch: T rows -> (T, C)</pre>
      *
@@ -36,7 +37,7 @@ public interface Transformer {
      */
     float[] forward(PackedBatch batch, Observer observer, Workspace ws);
 
-    /** As {@link #forward(PackedBatch, Observer, Workspace)} with a workspace of its own. */
+    /** As {@link #forward(PackedBatch, Observer, Workspace)} with a workspace of its own: the returned array is the caller's. */
     default float[] forward(PackedBatch batch, Observer observer) {
         return forward(batch, observer, new Workspace());
     }

@@ -29,11 +29,12 @@ public final class BertEmbeddings {
     }
 
     /**
+     * Writes the first T rows of {@code x}.
+     *
      * <pre>batch: T rows -> x: (T, C)</pre>
      */
-    float[] forward(TensorOps ops, PackedBatch batch) {
+    void forward(TensorOps ops, PackedBatch batch, float[] x) {
         int T = batch.tokens();
-        float[] x = new float[T * C];
         float[] scratch = new float[C];
         for (int t = 0; t < T; t++) {
             word_embeddings.lookup(batch.ids()[t], x, t * C);
@@ -43,7 +44,6 @@ public final class BertEmbeddings {
             position_embeddings.add(batch.positions()[t], x, t * C, scratch);
         }
         LayerNorm.forward(ops, x, T);
-        return x;
     }
 
     /** Row {@code id} of the token embedding table, the token's static vector. */

@@ -17,7 +17,8 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * Attention runs sequence by sequence over a packed batch, so there is nothing to mask.
  */
 public final class BertLayer {
-    // Workspace buffers: q, k, v, ctx, h, y: (T, C), q holding [q | k | v] (T, 3C) when fused; inter: (T, I).
+    // Workspace buffers: q, k, v, ctx, h, y: (T, C), q holding [q | k | v] (T, 3C) when fused; inter: (T, I);
+    // x: (T, C), the embeddings, which the model swaps with y layer by layer.
     private static final int Q = 0;
     private static final int K = 1;
     private static final int V = 2;
@@ -25,6 +26,7 @@ public final class BertLayer {
     private static final int HID = 4;
     static final int Y = 5;
     private static final int INTER = 6;
+    static final int X = 7;
 
     // Q, K and V as one product of 3C columns where their weights allow it (F32 panels, C whole
     // panels): one pass and one hand-off between threads instead of three. Otherwise the three.

@@ -81,12 +81,14 @@ public final class BertModel implements Transformer {
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
         check(batch);
         int C = config.hidden_size();
-        float[] x = embeddings.forward(ops, batch);
+        // Both buffers come from the workspace: a pass allocates nothing per batch, so a young
+        // collection in the middle of a pass has no megabyte of activations to promote.
+        float[] x = ws.get(BertLayer.X, batch.tokens() * C);
+        embeddings.forward(ops, batch, x);
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, batch.tokens(), C);
         }
         float[] y = ws.get(BertLayer.Y, batch.tokens() * C);
-        float[] first = x;
         for (int l = 0; l < layers.length; l++) {
             layers[l].forward(ops, x, y, batch, l, observer, ws);
             float[] swap = x;
@@ -95,10 +97,6 @@ public final class BertModel implements Transformer {
             if (observer.wantsHiddenStates()) {
                 observer.hiddenState(l + 1, x, batch.tokens(), C);
             }
-        }
-        if (x != first) {
-            // The result sits in the workspace: hand out a copy of exactly T rows.
-            return java.util.Arrays.copyOf(x, batch.tokens() * C);
         }
         return x;
     }

@@ -23,9 +23,14 @@ public final class Ops {
     public static final ForkJoinPool POOL = new ForkJoinPool(threads(), pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setDaemon(true);
-        t.setName("tongyeok-compute-" + t.getPoolIndex());
+        t.setName("tongyeok-compute-" + Workers.MADE.getAndIncrement());
         return t;
     }, null, false);
+
+    // The workers count themselves for their names: a worker's pool index is not assigned yet when the factory runs.
+    private static final class Workers {
+        static final java.util.concurrent.atomic.AtomicInteger MADE = new java.util.concurrent.atomic.AtomicInteger();
+    }
     /** Below this many multiply-adds a product runs on the calling thread. */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
