@@ -177,7 +177,7 @@ final class EmbedCommand implements Callable<Integer> {
                     table(embedder, options, texts.get(i), w, err, "text " + (i + 1));
                 }
             } else {
-                List<Embedding> es = compute(embedder, texts, options);
+                List<Embedding> es = compute(embedder, texts, options, false);
                 for (int i = 0; i < es.size(); i++) {
                     emit(embedder, options, es.get(i), fmt, w, err, npy, "text " + (i + 1));
                 }
@@ -225,8 +225,11 @@ final class EmbedCommand implements Callable<Integer> {
         if (chunk.isEmpty()) {
             return null;
         }
+        // A full chunk means many texts: its forward passes wait for the kernels' warm-up (once; a
+        // file of a few texts computes at once instead).
+        boolean bulk = chunk.size() == CHUNK;
         var computing = embedder == null ? null : java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> compute(embedder, chunk, options), r -> Thread.ofPlatform().daemon().name("tongyeok-embed").start(r));
+                () -> compute(embedder, chunk, options, bulk), r -> Thread.ofPlatform().daemon().name("tongyeok-embed").start(r));
         return new Chunk(chunk, lines, computing);
     }
 
@@ -247,9 +250,16 @@ final class EmbedCommand implements Callable<Integer> {
      * The results for jsonl and npy: the library's batched embedding, or with --static / --layer
      * (only with --pooling none) one inspection per text, whose chosen matrix becomes the token rows.
      */
-    private List<Embedding> compute(Embedder embedder, List<String> batch, EmbedOptions options) {
+    private List<Embedding> compute(Embedder embedder, List<String> batch, EmbedOptions options, boolean bulk) {
         if (!staticRows && layer == null) {
-            return embedder.embed(batch, options);
+            List<dev.tongyeok.embed.EncodedInput> inputs = new ArrayList<>(batch.size());
+            for (String text : batch) {
+                inputs.add(embedder.encode(text, options));
+            }
+            if (bulk) {
+                dev.tongyeok.tensor.ops.Ops.awaitWarmUp();
+            }
+            return embedder.embedEncoded(inputs);
         }
         List<Embedding> out = new ArrayList<>(batch.size());
         for (String text : batch) {
