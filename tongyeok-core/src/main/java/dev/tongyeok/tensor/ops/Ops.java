@@ -31,6 +31,12 @@ public final class Ops {
     private static final class Workers {
         static final java.util.concurrent.atomic.AtomicInteger MADE = new java.util.concurrent.atomic.AtomicInteger();
     }
+    /**
+     * The helpers a caller outside the pool splits its products with (one fewer than the pool's
+     * threads; null with one thread): a hand-off to them takes about a microsecond, to the pool's
+     * parked workers 13–18 µs. Taken by one caller at a time; the others use the pool.
+     */
+    private static final Crew CREW = POOL.getParallelism() > 1 ? new Crew(POOL.getParallelism() - 1) : null;
     /** Below this many multiply-adds a product runs on the calling thread. */
     private static final long PARALLEL_MIN_WORK = 1L << 18;
 
@@ -102,14 +108,31 @@ public final class Ops {
         }
     }
 
-    /** Whether the calling thread should split its work across {@link #POOL}: not when it is one of its workers. */
+    /** Whether the calling thread should split its work between threads: not when it is one of those threads. */
     public static boolean maySplit() {
-        return ForkJoinTask.getPool() != POOL && POOL.getParallelism() > 1;
+        return ForkJoinTask.getPool() != POOL && POOL.getParallelism() > 1 && !Crew.isHelper();
+    }
+
+    /** Runs {@code part} for 0 … parts − 1, 0 on the calling thread: on the crew when it is free, else on the pool. */
+    private static void split(int parts, java.util.function.IntConsumer part) {
+        if (CREW != null && CREW.run(parts, part)) {
+            return;
+        }
+        List<ForkJoinTask<?>> tasks = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            int p = i;
+            tasks.add(POOL.submit(() -> part.accept(p)));
+        }
+        part.accept(0);
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
     }
 
     /**
-     * {@link TensorOps#matmul} over all columns, the panels split between the threads of
-     * {@link #POOL} when the product is large enough and the caller is not already one of them.
+     * {@link TensorOps#matmul} over all columns, the panels split between the caller and the crew's
+     * helpers (or the pool's threads when another caller has the crew) when the product is large
+     * enough and the caller is not one of those threads.
      * Every output element is computed by the same sequence of operations whatever the split.
      *
      * <pre>x: (T, C), w: (C, OC), bias: (OC) or null -> out: (T, OC)</pre>
@@ -123,16 +146,7 @@ public final class Ops {
             return;
         }
         int parts = Math.min(threads, panels);
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int i = 1; i < parts; i++) {
-            int a = panels * i / parts;
-            int b = panels * (i + 1) / parts;
-            tasks.add(POOL.submit(() -> ops.matmul(x, T, w, bias, out, a, b)));
-        }
-        ops.matmul(x, T, w, bias, out, 0, panels / parts);
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        split(parts, i -> ops.matmul(x, T, w, bias, out, panels * i / parts, panels * (i + 1) / parts));
     }
 
     /** A run of consecutive work units [from, to). */
@@ -143,7 +157,7 @@ public final class Ops {
 
     /**
      * Runs units [0, n) cut into one run of consecutive units per thread of {@link #POOL}, of about
-     * equal {@code work} each: the caller computes the first run, the pool the others, and this
+     * equal {@code work} each: the caller computes the first run, the crew (or the pool) the others, and this
      * returns when all are done. A task per unit costs more in hand-offs between threads than small
      * units take to compute (the heads of a short text's attention).
      */
@@ -165,18 +179,11 @@ public final class Ops {
         while (r <= parts) {
             cut[r++] = n;
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int t = 1; t < parts; t++) {
-            int from = cut[t];
-            int to = cut[t + 1];
-            if (from < to) {
-                tasks.add(POOL.submit(() -> body.run(from, to)));
+        split(parts, t -> {
+            if (t == 0 || cut[t] < cut[t + 1]) {
+                body.run(cut[t], cut[t + 1]);
             }
-        }
-        body.run(cut[0], cut[1]);
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        });
     }
 
     /**
