@@ -31,6 +31,7 @@ public final class Ops {
     private static final class Workers {
         static final java.util.concurrent.atomic.AtomicInteger MADE = new java.util.concurrent.atomic.AtomicInteger();
     }
+
     /**
      * The helpers a caller outside the pool splits its products with (one fewer than the pool's
      * threads; null with one thread): a hand-off to them takes about a microsecond, to the pool's
@@ -200,15 +201,6 @@ public final class Ops {
             return;
         }
         int parts = Math.min(POOL.getParallelism() * 4, OC);
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        for (int i = 1; i < parts; i++) {
-            int a = (int) ((long) OC * i / parts);
-            int b = (int) ((long) OC * (i + 1) / parts);
-            tasks.add(POOL.submit(() -> ops.matmulQuantized(x, T, w, bias, out, a, b)));
-        }
-        ops.matmulQuantized(x, T, w, bias, out, 0, OC / parts);
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        split(parts, i -> ops.matmulQuantized(x, T, w, bias, out, (int) ((long) OC * i / parts), (int) ((long) OC * (i + 1) / parts)));
     }
 }
