@@ -225,8 +225,8 @@ final class EmbedCommand implements Callable<Integer> {
         if (chunk.isEmpty()) {
             return null;
         }
-        // A full chunk means many texts: its forward passes wait for the kernels' warm-up (once; a
-        // file of a few texts computes at once instead).
+        // A full chunk means many texts: it waits for the kernels' warm-up (once; a file of a few
+        // texts computes at once instead).
         boolean bulk = chunk.size() == CHUNK;
         var computing = embedder == null ? null : java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> compute(embedder, chunk, options, bulk), r -> Thread.ofPlatform().daemon().name("tongyeok-embed").start(r));
@@ -252,14 +252,10 @@ final class EmbedCommand implements Callable<Integer> {
      */
     private List<Embedding> compute(Embedder embedder, List<String> batch, EmbedOptions options, boolean bulk) {
         if (!staticRows && layer == null) {
-            List<dev.tongyeok.embed.EncodedInput> inputs = new ArrayList<>(batch.size());
-            for (String text : batch) {
-                inputs.add(embedder.encode(text, options));
-            }
             if (bulk) {
                 dev.tongyeok.tensor.ops.Ops.awaitWarmUp();
             }
-            return embedder.embedEncoded(inputs);
+            return embedder.embed(batch, options);
         }
         List<Embedding> out = new ArrayList<>(batch.size());
         for (String text : batch) {
