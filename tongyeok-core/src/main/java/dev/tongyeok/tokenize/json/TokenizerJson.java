@@ -2,7 +2,6 @@ package dev.tongyeok.tokenize.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tongyeok.tokenize.AddedToken;
 import dev.tongyeok.tokenize.Decoder;
 import dev.tongyeok.tokenize.Model;
@@ -68,16 +67,6 @@ import java.util.Map;
  * {@code "type"} to its class. Errors name the file and the JSON path of the offending field.
  */
 public final class TokenizerJson {
-    // Floats are kept as written (exact decimals) so that Unigram scores can be read as HF reads them.
-    // Field names are neither interned nor kept in Jackson's symbol table: a vocabulary's tens of
-    // thousands of keys are each read once, and the table cost ~40 % of a cold parse of MiniLM's.
-    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .disable(com.fasterxml.jackson.core.JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .disable(com.fasterxml.jackson.core.JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .build())
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
-
     private final String source;
 
     private TokenizerJson(String source) {
@@ -110,16 +99,28 @@ public final class TokenizerJson {
     public static Tokenizer parse(String json, String source) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new TokenizerException(source + ": not valid JSON" + (loc == null ? "" : " at line "
-                    + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
+            root = JsonTree.parse(json);
+        } catch (IOException e) {
+            throw notJson(e, source);
         }
+        return parse(root, source);
+    }
+
+    private static Tokenizer parse(JsonNode root, String source) {
         if (root == null || !root.isObject()) {
             throw new TokenizerException(source + ": expected a JSON object at the top level");
         }
         return new TokenizerJson(source).tokenizer(root);
+    }
+
+    /** A parser's failure as one line naming the source and the place (in-memory text has no other). */
+    private static TokenizerException notJson(IOException e, String source) {
+        if (e instanceof JsonProcessingException j) {
+            var loc = j.getLocation();
+            return new TokenizerException(source + ": not valid JSON" + (loc == null ? "" : " at line "
+                    + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": " + j.getOriginalMessage());
+        }
+        return new TokenizerException(source + ": not valid JSON: " + e.getMessage());
     }
 
     private Tokenizer tokenizer(JsonNode root) {

@@ -18,46 +18,25 @@ final class CodePointTrie {
     private final int[] rootBmp;    // the root's children by BMP code point: most lookups start here
 
     /**
-     * Builds the trie of {@code entries} (string to id). The keys are visited in code point order,
-     * so each node's children are created already sorted and the build needs no map per node
-     * (a 30,000-entry vocabulary builds in a few milliseconds, which matters at start-up).
+     * Builds the trie of {@code entries} (string to id). Each node's children are kept in a list
+     * sorted by code point while the keys are inserted (the root's by a table over the BMP), so
+     * the build sorts nothing and needs no map per node: a cold start builds a 30,000-entry
+     * vocabulary before the JIT has compiled a sort.
      */
     CodePointTrie(Map<String, Integer> entries) {
-        int[][] keys = new int[entries.size()][];
-        int[] ids = new int[keys.length];
-        int k = 0;
-        for (Map.Entry<String, Integer> e : entries.entrySet()) {
-            keys[k] = e.getKey().codePoints().toArray();
-            ids[k++] = e.getValue();
-        }
-        Integer[] order = new Integer[keys.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Arrays.compare(keys[a], keys[b]));
-        // 1. a pointer trie in growable arrays: first child, next sibling, label, value. Inserting in
-        //    sorted order appends every new child after its smaller siblings.
+        // 1. a pointer trie in growable arrays: first child, next sibling, label, value
         Builder b = new Builder();
-        int[] path = new int[16];
-        int[] prev = new int[0];
-        for (int i : order) {
-            int[] key = keys[i];
-            if (path.length <= key.length) {
-                path = Arrays.copyOf(path, key.length + 1);
+        for (Map.Entry<String, Integer> e : entries.entrySet()) {
+            String key = e.getKey();
+            int node = 0;
+            for (int i = 0; i < key.length(); ) {
+                int cp = key.codePointAt(i);
+                node = b.child(node, cp);
+                i += Character.charCount(cp);
             }
-            int common = Arrays.mismatch(prev, key);
-            if (common < 0) {
-                common = key.length; // the same key again: impossible in a map, but harmless
-            }
-            // path[d] is the node reached after d code points of the previous key; reuse its prefix.
-            int node = common == 0 ? 0 : path[common];
-            for (int d = common; d < key.length; d++) {
-                node = b.appendChild(node, key[d]);
-                path[d + 1] = node;
-            }
-            b.value[node] = ids[i];
-            prev = key;
+            b.value[node] = e.getValue();
         }
+        b.linkRoot();
         // 2. breadth-first numbering, children contiguous and sorted
         int n = b.size;
         int[] queue = new int[n]; // old ids in breadth-first order: new id -> old id
@@ -99,13 +78,14 @@ final class CodePointTrie {
     /** The trie while it is built: node 0 is the root; every other node is the child of exactly one edge. */
     private static final class Builder {
         int[] firstChild = new int[1024];
-        int[] lastChild = new int[1024];
         int[] nextSibling = new int[1024];
         int[] label = new int[1024];
         int[] value = new int[1024];
+        final int[] rootBmp = new int[0x10000]; // the root's children by BMP code point, or -1
         int size;
 
         Builder() {
+            Arrays.fill(rootBmp, -1);
             add(-1);
         }
 
@@ -113,29 +93,61 @@ final class CodePointTrie {
             if (size == firstChild.length) {
                 int cap = size * 2;
                 firstChild = Arrays.copyOf(firstChild, cap);
-                lastChild = Arrays.copyOf(lastChild, cap);
                 nextSibling = Arrays.copyOf(nextSibling, cap);
                 label = Arrays.copyOf(label, cap);
                 value = Arrays.copyOf(value, cap);
             }
             firstChild[size] = -1;
-            lastChild[size] = -1;
             nextSibling[size] = -1;
             label[size] = cp;
             value[size] = -1;
             return size++;
         }
 
-        /** The child of {@code parent} by {@code cp}, added as its last child. */
-        int appendChild(int parent, int cp) {
+        /**
+         * The child of {@code parent} by {@code cp}, added in its place among its siblings if new.
+         * The root's children in the BMP (thousands in a multilingual vocabulary) are only in the
+         * table until {@link #linkRoot}; its others, above U+FFFF, are in its list.
+         */
+        int child(int parent, int cp) {
+            if (parent == 0 && cp < rootBmp.length) {
+                int c = rootBmp[cp];
+                if (c < 0) {
+                    c = add(cp);
+                    rootBmp[cp] = c;
+                }
+                return c;
+            }
+            int before = -1;
+            int c = firstChild[parent];
+            while (c >= 0 && label[c] < cp) {
+                before = c;
+                c = nextSibling[c];
+            }
+            if (c >= 0 && label[c] == cp) {
+                return c;
+            }
             int child = add(cp);
-            if (lastChild[parent] < 0) {
+            nextSibling[child] = c;
+            if (before < 0) {
                 firstChild[parent] = child;
             } else {
-                nextSibling[lastChild[parent]] = child;
+                nextSibling[before] = child;
             }
-            lastChild[parent] = child;
             return child;
+        }
+
+        /** Puts the root's BMP children, in code point order, before its others in its list. */
+        void linkRoot() {
+            int first = firstChild[0];
+            for (int cp = rootBmp.length - 1; cp >= 0; cp--) {
+                int c = rootBmp[cp];
+                if (c >= 0) {
+                    nextSibling[c] = first;
+                    first = c;
+                }
+            }
+            firstChild[0] = first;
         }
     }
 
