@@ -17,19 +17,30 @@ final class CodePointTrie {
     private final int[] value;      // per node: id, or -1
     private final int[] rootBmp;    // the root's children by BMP code point: most lookups start here
 
-    /**
-     * Builds the trie of {@code entries} (string to id). Each node's children are kept in a list
-     * sorted by code point while the keys are inserted (the root's by a table over the BMP), so
-     * the build sorts nothing and needs no map per node: a cold start builds a 30,000-entry
-     * vocabulary before the JIT has compiled a sort.
-     */
+    /** The trie of {@code entries} (string to id). */
     CodePointTrie(Map<String, Integer> entries) {
+        this(entries, "");
+    }
+
+    /**
+     * The trie of the keys of {@code entries} that start with {@code prefix} and are longer, without
+     * it (of every key when {@code prefix} is empty): WordPiece's pieces after the first without
+     * their {@code ##}, with no map of them made. Each node's children are kept in a list sorted
+     * by code point while the keys are inserted (the root's by a table over the BMP), so the build
+     * sorts nothing and needs no map per node: a cold start builds a 30,000-entry vocabulary
+     * before the JIT has compiled a sort.
+     */
+    CodePointTrie(Map<String, Integer> entries, String prefix) {
         // 1. a pointer trie in growable arrays: first child, next sibling, label, value
         Builder b = new Builder();
+        int from = prefix.length();
         for (Map.Entry<String, Integer> e : entries.entrySet()) {
             String key = e.getKey();
+            if (from > 0 && (key.length() <= from || !key.startsWith(prefix))) {
+                continue;
+            }
             int node = 0;
-            for (int i = 0; i < key.length(); ) {
+            for (int i = from; i < key.length(); ) {
                 int cp = key.codePointAt(i);
                 node = b.child(node, cp);
                 i += Character.charCount(cp);
@@ -167,6 +178,17 @@ final class CodePointTrie {
         }
         int i = Arrays.binarySearch(labels, lo, hi + 1, cp);
         return i >= 0 ? targets[i] : -1;
+    }
+
+    /** The id of {@code key}, or -1 when it is not a key. */
+    int find(String key) {
+        int node = 0;
+        for (int i = 0; i < key.length() && node >= 0; ) {
+            int cp = key.codePointAt(i);
+            node = step(node, cp);
+            i += Character.charCount(cp);
+        }
+        return node < 0 ? -1 : value[node];
     }
 
     /** The id stored at {@code node}, or -1. */

@@ -12,6 +12,15 @@ final class Vocab {
 
     Vocab(Map<String, Integer> vocab) {
         this.toId = Collections.unmodifiableMap(new HashMap<>(vocab));
+        toToken = tokensById(vocab);
+    }
+
+    /**
+     * The tokens of {@code vocab} by id (null where no token has that id).
+     *
+     * @throws TokenizerException when an id is negative
+     */
+    static String[] tokensById(Map<String, Integer> vocab) {
         int max = -1;
         for (int id : vocab.values()) {
             if (id < 0) {
@@ -19,10 +28,11 @@ final class Vocab {
             }
             max = Math.max(max, id);
         }
-        toToken = new String[max + 1];
+        String[] tokens = new String[max + 1];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            toToken[e.getValue()] = e.getKey();
+            tokens[e.getValue()] = e.getKey();
         }
+        return tokens;
     }
 
     int id(String token) {

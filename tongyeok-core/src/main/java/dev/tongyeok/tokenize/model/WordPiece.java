@@ -4,6 +4,7 @@ import dev.tongyeok.tokenize.Model;
 import dev.tongyeok.tokenize.Token;
 import dev.tongyeok.tokenize.TokenizerException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -13,35 +14,30 @@ import java.util.Map;
  * pieces, becomes the unknown token whole. Immutable and thread-safe.
  */
 public final class WordPiece implements Model {
-    private final Vocab vocab;
+    private final Map<String, Integer> vocab;
+    private final String[] tokens; // by id
     private final String unkToken;
     private final int maxInputCharsPerWord;
     private final CodePointTrie initial;
     private final CodePointTrie continuing;
 
     /**
-     * @param vocab token to id
+     * @param vocab token to id; kept as it is, not copied (a cold start spent ~0.2 s copying
+     *     MiniLM's 30,522 entries into maps before the JIT had compiled them): do not change it
+     *     afterwards
      * @param unkToken the unknown token ({@code [UNK]})
      * @param continuingSubwordPrefix the prefix of non-initial pieces ({@code ##})
      * @param maxInputCharsPerWord the longest word tokenized, in code points
+     * @throws TokenizerException when an id is negative
      */
     public WordPiece(Map<String, Integer> vocab, String unkToken, String continuingSubwordPrefix,
             int maxInputCharsPerWord) {
-        this.vocab = new Vocab(vocab);
+        this.vocab = Collections.unmodifiableMap(vocab);
+        this.tokens = Vocab.tokensById(vocab);
         this.unkToken = unkToken;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
-        Map<String, Integer> rest = new java.util.HashMap<>();
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            String t = e.getKey();
-            if (!continuingSubwordPrefix.isEmpty() && t.startsWith(continuingSubwordPrefix)
-                    && t.length() > continuingSubwordPrefix.length()) {
-                rest.put(t.substring(continuingSubwordPrefix.length()), e.getValue());
-            } else if (continuingSubwordPrefix.isEmpty()) {
-                rest.put(t, e.getValue());
-            }
-        }
-        initial = new CodePointTrie(vocab);
-        continuing = new CodePointTrie(rest);
+        initial = new CodePointTrie(vocab, "");
+        continuing = new CodePointTrie(vocab, continuingSubwordPrefix);
     }
 
     @Override
@@ -49,11 +45,6 @@ public final class WordPiece implements Model {
         int n = sequence.length();
         if (sequence.codePointCount(0, n) > maxInputCharsPerWord) {
             return List.of(unk(n));
-        }
-        // Longest match first: a word that is in the vocabulary whole is its own only token.
-        Integer whole = vocab.toId.get(sequence);
-        if (whole != null) {
-            return List.of(new Token(whole, sequence, 0, n));
         }
         List<Token> out = new ArrayList<>(4);
         int start = 0;
@@ -76,14 +67,17 @@ public final class WordPiece implements Model {
             if (bestId < 0) {
                 return List.of(unk(n));
             }
-            out.add(new Token(bestId, vocab.token(bestId), start, bestEnd));
+            if (start == 0 && bestEnd == n) {
+                return List.of(new Token(bestId, sequence, 0, n)); // the whole word is in the vocabulary
+            }
+            out.add(new Token(bestId, idToToken(bestId), start, bestEnd));
             start = bestEnd;
         }
         return out;
     }
 
     private Token unk(int length) {
-        int id = vocab.id(unkToken);
+        int id = initial.find(unkToken);
         if (id < 0) {
             throw new TokenizerException("WordPiece: the unknown token '" + unkToken + "' is not in the vocabulary");
         }
@@ -92,12 +86,12 @@ public final class WordPiece implements Model {
 
     @Override
     public int tokenToId(String token) {
-        return vocab.id(token);
+        return initial.find(token);
     }
 
     @Override
     public String idToToken(int id) {
-        return vocab.token(id);
+        return id >= 0 && id < tokens.length ? tokens[id] : null;
     }
 
     @Override
@@ -112,6 +106,6 @@ public final class WordPiece implements Model {
 
     @Override
     public Map<String, Integer> vocab() {
-        return vocab.toId;
+        return vocab;
     }
 }
