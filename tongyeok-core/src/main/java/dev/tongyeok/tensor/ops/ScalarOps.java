@@ -92,21 +92,29 @@ public final class ScalarOps implements TensorOps {
      */
     static void columns(float[] x, int t0, int t1, int C, MemorySegment w, long base, int width, int OC, int o0, int j0,
             int j1, float[] bias, float[] out) {
-        // Each output keeps one fused multiply-add per c in increasing order; the loops run over c
-        // outside and the panel's contiguous row inside, so that the weights are read in order.
-        float[] acc = new float[j1 - j0];
-        for (int t = t0; t < t1; t++) {
-            java.util.Arrays.fill(acc, 0f);
-            for (int c = 0; c < C; c++) {
-                float xc = x[t * C + c];
-                long row = base + (long) c * width + j0;
-                for (int j = 0; j < acc.length; j++) {
-                    acc[j] = Math.fma(xc, w.getAtIndex(F32, row + j), acc[j]);
+        // Each output keeps one fused multiply-add per c in increasing order. The loops run over c
+        // outside: the panel's row c is copied once into a heap array (one bulk copy instead of a
+        // memory segment read per row of x and column: such reads cost a cold start, in the
+        // interpreter and C1's code, several times the multiply-adds), then every row of x uses it.
+        int n = j1 - j0;
+        int rows = t1 - t0;
+        float[] acc = new float[rows * n];
+        float[] wc = new float[n];
+        for (int c = 0; c < C; c++) {
+            MemorySegment.copy(w, F32, (base + (long) c * width + j0) * Float.BYTES, wc, 0, n);
+            for (int r = 0; r < rows; r++) {
+                float xc = x[(t0 + r) * C + c];
+                int a = r * n;
+                for (int j = 0; j < n; j++) {
+                    acc[a + j] = Math.fma(xc, wc[j], acc[a + j]);
                 }
             }
+        }
+        for (int r = 0; r < rows; r++) {
+            int t = t0 + r;
             for (int j = j0; j < j1; j++) {
                 int o = o0 + j;
-                out[t * OC + o] = acc[j - j0] + (bias == null ? 0f : bias[o]);
+                out[t * OC + o] = acc[r * n + j - j0] + (bias == null ? 0f : bias[o]);
             }
         }
     }
