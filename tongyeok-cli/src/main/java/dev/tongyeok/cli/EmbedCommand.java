@@ -40,6 +40,11 @@ final class EmbedCommand implements Callable<Integer> {
     private static final int CHUNK = 256;
     /** Chunks in flight: the one being written (or waited for) and the next, which computes meanwhile. */
     private static final int IN_FLIGHT = 2;
+    /**
+     * Texts on the command line this long in all (in chars; ~250 English tokens) wait for the
+     * kernels' warm-up, started at once, instead of running cold.
+     */
+    private static final int LONG_TEXTS = 1000;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -117,8 +122,10 @@ final class EmbedCommand implements Callable<Integer> {
         if (fmt.equals("npy") && output == null && System.console() != null && System.console().isTerminal()) {
             throw new InputException("--format npy writes binary: give --output FILE or redirect standard output");
         }
-        if (input != null && !staticRows) {
-            // A file of texts: the kernels compile while the model loads.
+        boolean longTexts = input == null && texts != null && texts.stream().mapToInt(String::length).sum() >= LONG_TEXTS;
+        if ((input != null || longTexts) && !staticRows) {
+            // A file of texts, or texts long enough for many seconds of cold kernels: the kernels
+            // compile while the model loads.
             dev.tongyeok.tensor.ops.Ops.warmUpInBackground();
         }
         Embedder embedder = staticRows ? model.open(spec.commandLine().getErr()) : model.load(spec.commandLine().getErr());
@@ -177,7 +184,7 @@ final class EmbedCommand implements Callable<Integer> {
                     table(embedder, options, texts.get(i), w, err, "text " + (i + 1));
                 }
             } else {
-                List<Embedding> es = compute(embedder, texts, options, false);
+                List<Embedding> es = compute(embedder, texts, options, longTexts);
                 for (int i = 0; i < es.size(); i++) {
                     emit(embedder, options, es.get(i), fmt, w, err, npy, "text " + (i + 1));
                 }

@@ -120,6 +120,24 @@ class EmbedCommandTest {
     }
 
     @Test
+    void longTextsOnTheCommandLineMatchOnnxRuntime() throws Exception {
+        // Over 1,000 chars in all: the command waits for the kernels' warm-up before computing. Each
+        // stays within the model's 256 tokens, which the reference does not cut.
+        String a = String.join(" ", java.util.Collections.nCopies(20, "The committee said the city would consider it."));
+        String b = "서울의 하늘은 맑았다. " + a.substring(0, 400);
+        Path out = dir.resolve("long.jsonl");
+        Cli.Run r = run("embed", "--format", "jsonl", "--output", out.toString(), a, b);
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(2, lines.size());
+        String[] texts = {a, b};
+        for (int i = 0; i < 2; i++) {
+            double cos = cosine(reference(texts[i]), floats(JSON.readTree(lines.get(i)).get("embedding")));
+            assertTrue(cos >= MIN_COSINE, "text " + (i + 1) + ": cosine " + cos);
+        }
+    }
+
+    @Test
     void tokenMatrixAndTableFollowHuggingFaceTokens() throws Exception {
         Path out = dir.resolve("tokens.jsonl");
         Cli.Run r = run("embed", "--pooling", "none", "--format", "jsonl", "--output", out.toString(), "I love you so much.");
