@@ -16,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +137,34 @@ class EmbedCommandTest {
         for (int i = 0; i < 2; i++) {
             double cos = cosine(reference(texts[i]), floats(JSON.readTree(lines.get(i)).get("embedding")));
             assertTrue(cos >= MIN_COSINE, "text " + (i + 1) + ": cosine " + cos);
+        }
+    }
+
+    /** {@code tongyeok embed} in a child JVM without the Vector API module, its scalar kernels summing by {@code lanes}. */
+    byte[] embedWithoutVectorModule(int lanes, Path out) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-Dtongyeok.lanes=" + lanes,
+                "-cp", System.getProperty("java.class.path"), "-Dtongyeok.cache=" + System.getProperty("tongyeok.cache"),
+                "dev.tongyeok.cli.Main", "embed", "--format", "jsonl", "--output", out.toString()));
+        cmd.addAll(TEXTS);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child did not finish");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("child.log")));
+        assertTrue(!Files.readString(dir.resolve("child.log")).contains("incubator"), "the child ran with the module");
+        return Files.readAllBytes(out);
+    }
+
+    @Test
+    void withoutTheVectorModuleTheVectorsAreTheSameBits() throws Exception {
+        // The launcher starts light commands without the module, passing the lanes of a JVM with it.
+        Path here = dir.resolve("here.jsonl");
+        assertEquals(0, run(Stream.concat(Stream.of("embed", "--format", "jsonl", "--output", here.toString()),
+                TEXTS.stream()).toArray(String[]::new)).code());
+        int lanes = dev.tongyeok.tensor.ops.Ops.lanes();
+        assertArrayEquals(Files.readAllBytes(here), embedWithoutVectorModule(lanes, dir.resolve("child.jsonl")));
+        if (lanes > 1) {
+            // the lanes do matter: summed in plain order, layer norms and softmaxes round differently
+            assertFalse(Arrays.equals(Files.readAllBytes(here), embedWithoutVectorModule(1, dir.resolve("plain.jsonl"))));
         }
     }
 

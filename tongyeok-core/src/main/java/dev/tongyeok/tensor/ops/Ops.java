@@ -11,7 +11,10 @@ import java.util.List;
  * lane-exact scalar twin while the JIT warms them) when the {@code jdk.incubator.vector} module is
  * present and the platform has vectors of at least 128 bits, {@link ScalarOps} otherwise. The
  * system property {@code tongyeok.ops} can ask for {@code scalar}, {@code vector} (no cold scalar
- * stage) or {@code tiered} (the default). Also runs matrix products on several threads.
+ * stage) or {@code tiered} (the default). Without the module, {@code tongyeok.lanes} makes the
+ * scalar kernels sum as vector kernels of that many lanes do ({@link #lanes()} of a JVM with the
+ * module): the command line starts its light commands without the module and gets the same bits.
+ * Also runs matrix products on several threads.
  */
 public final class Ops {
     private static final TensorOps OPS = choose();
@@ -67,7 +70,8 @@ public final class Ops {
         }
         try {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return new ScalarOps();
+                int lanes = Integer.getInteger("tongyeok.lanes", 1);
+                return new ScalarOps(lanes >= 1 && Integer.bitCount(lanes) == 1 ? lanes : 1);
             }
             VectorOps v = new VectorOps();
             if (VectorOps.L < 4) {
@@ -82,6 +86,14 @@ public final class Ops {
     /** The kernels this JVM uses. */
     public static TensorOps get() {
         return OPS;
+    }
+
+    /**
+     * The lane count whose order of summation this JVM's kernels follow: the vector kernels' lanes,
+     * or what the scalar ones were built with (1: plain order).
+     */
+    public static int lanes() {
+        return OPS instanceof ScalarOps s ? s.lanes() : VectorOps.L;
     }
 
     /**

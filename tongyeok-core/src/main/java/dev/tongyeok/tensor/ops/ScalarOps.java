@@ -33,6 +33,11 @@ public final class ScalarOps implements TensorOps {
         this.lanes = lanes;
     }
 
+    /** The lane count whose order of summation these kernels follow (1: plain order). */
+    public int lanes() {
+        return lanes;
+    }
+
     /** The sum of lane accumulators by the tree of {@link VectorOps#sum}: v[i] += v[(i + step) mod L], step = L/2 … 1. */
     private float tree(float[] acc) {
         float[] v = acc.clone();
