@@ -101,17 +101,19 @@ public final class ScalarOps implements TensorOps {
         // outside: the panel's row c is copied once into a heap array (one bulk copy instead of a
         // memory segment read per row of x and column: such reads cost a cold start, in the
         // interpreter and C1's code, several times the multiply-adds), then every row of x uses it.
+        // An array per row with the row's index equal to the weights' lets C2 vectorize the inner
+        // loop (with one array and an offset it cannot tell the two apart).
         int n = j1 - j0;
         int rows = t1 - t0;
-        float[] acc = new float[rows * n];
+        float[][] acc = new float[rows][n];
         float[] wc = new float[n];
         for (int c = 0; c < C; c++) {
             MemorySegment.copy(w, F32, (base + (long) c * width + j0) * Float.BYTES, wc, 0, n);
             for (int r = 0; r < rows; r++) {
                 float xc = x[(t0 + r) * C + c];
-                int a = r * n;
+                float[] a = acc[r];
                 for (int j = 0; j < n; j++) {
-                    acc[a + j] = Math.fma(xc, wc[j], acc[a + j]);
+                    a[j] = Math.fma(xc, wc[j], a[j]);
                 }
             }
         }
@@ -119,7 +121,7 @@ public final class ScalarOps implements TensorOps {
             int t = t0 + r;
             for (int j = j0; j < j1; j++) {
                 int o = o0 + j;
-                out[t * OC + o] = acc[r * n + j - j0] + (bias == null ? 0f : bias[o]);
+                out[t * OC + o] = acc[r][j - j0] + (bias == null ? 0f : bias[o]);
             }
         }
     }
