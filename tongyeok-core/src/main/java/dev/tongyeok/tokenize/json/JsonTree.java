@@ -24,6 +24,7 @@ final class JsonTree {
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
+    // Floats are kept as written (exact decimals), so that Unigram scores are read as HF reads them.
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private JsonTree() {}
