@@ -272,11 +272,6 @@ public final class ModelSpec {
                 + "-tokenizer.json and tokenizer.json)");
     }
 
-    /**
-     * Pooling, normalization and the length limit from the sentence-transformers files when
-     * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json},
-     * the named prompts of {@code config_sentence_transformers.json}), else mean pooling, normalized, limited by {@code max_position_embeddings}.
-     */
     /** Something that reads a tokenizer. */
     @FunctionalInterface
     private interface TokenizerReader {
@@ -302,6 +297,11 @@ public final class ModelSpec {
         return future;
     }
 
+    /**
+     * Pooling, normalization and the length limit from the sentence-transformers files when
+     * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json},
+     * the named prompts of {@code config_sentence_transformers.json}), else mean pooling, normalized, limited by {@code max_position_embeddings}.
+     */
     private static ModelFiles withDefaults(String spec, Path dir, java.util.concurrent.CompletableFuture<Tokenizer> tokenizer,
             WeightSource w, ModelConfig cfg)
             throws IOException {
