@@ -522,10 +522,15 @@ public final class VectorOps implements TensorOps {
         for (; i + L <= n; i += L) {
             vmax = vmax.max(FloatVector.fromArray(S, x, off + i));
         }
-        float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            max = Math.max(max, x[off + i]);
+        // The tail (rows of attention scores are short: 27 tokens leave 11) goes through masked
+        // vectors where the result does not depend on the order: the maximum, each exponential
+        // (lane-exact with the scalar one) and each division. Only its sum stays in order.
+        int tail = i;
+        VectorMask<Float> rest = S.indexInRange(tail, n);
+        if (tail < n) {
+            vmax = vmax.max(FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(FloatVector.fromArray(S, x, off + tail, rest), rest));
         }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
         FloatVector vm = FloatVector.broadcast(S, max);
         FloatVector vsum = FloatVector.zero(S);
         i = 0;
@@ -535,18 +540,19 @@ public final class VectorOps implements TensorOps {
             vsum = vsum.add(e);
         }
         float sum = sum(vsum);
-        for (; i < n; i++) {
-            float e = ScalarOps.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
+        if (tail < n) {
+            exp(FloatVector.fromArray(S, x, off + tail, rest).sub(vm)).intoArray(x, off + tail, rest);
+            for (i = tail; i < n; i++) {
+                sum += x[off + i];
+            }
         }
         FloatVector vs = FloatVector.broadcast(S, sum);
         i = 0;
         for (; i + L <= n; i += L) {
             FloatVector.fromArray(S, x, off + i).div(vs).intoArray(x, off + i);
         }
-        for (; i < n; i++) {
-            x[off + i] /= sum;
+        if (tail < n) {
+            FloatVector.fromArray(S, x, off + tail, rest).div(vs).intoArray(x, off + tail, rest);
         }
     }
 
