@@ -186,6 +186,15 @@ final class HttpFront extends Handler.Abstract {
         long max = options.maxBodyBytes();
         long declared = request.getLength();
         if (declared > max) {
+            // A body up to four times the limit is read and dropped before the refusal: closing with
+            // it unread resets the connection, and the client, still writing, can lose the reply.
+            if (declared <= 4 * max) {
+                try (InputStream in = Content.Source.asInputStream(request)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the refusal below stands either way
+                }
+            }
             throw new ApiException(ApiException.Kind.TOO_LARGE, "the body has " + declared + " bytes, more than the "
                     + max + " this server takes (--max-body-size)");
         }
