@@ -101,8 +101,8 @@ public final class ScalarOps implements TensorOps {
         // outside: the panel's row c is copied once into a heap array (one bulk copy instead of a
         // memory segment read per row of x and column: such reads cost a cold start, in the
         // interpreter and C1's code, several times the multiply-adds), then every row of x uses it.
-        // An array per row with the row's index equal to the weights' lets C2 vectorize the inner
-        // loop (with one array and an offset it cannot tell the two apart).
+        // An array per row, indexed as the weights are, runs ~40 % faster in C2's code than one
+        // array with a row offset (2.0 -> 2.8 GMAC/s at 64 x 384 x 1536; still not vectorized).
         int n = j1 - j0;
         int rows = t1 - t0;
         float[][] acc = new float[rows][n];
