@@ -185,29 +185,43 @@ final class HttpFront extends Handler.Abstract {
     private byte[] body(Request request) {
         long max = options.maxBodyBytes();
         long declared = request.getLength();
-        if (declared > max) {
-            // A body up to four times the limit is read and dropped before the refusal: closing with
-            // it unread resets the connection, and the client, still writing, can lose the reply.
-            if (declared <= 4 * max) {
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException e) {
-                    // the refusal below stands either way
-                }
-            }
-            throw new ApiException(ApiException.Kind.TOO_LARGE, "the body has " + declared + " bytes, more than the "
-                    + max + " this server takes (--max-body-size)");
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > max) {
+                throw tooLarge(in, declared <= 4 * max ? declared : 0, "the body has " + declared
+                        + " bytes, more than the " + max + " this server takes (--max-body-size)");
+            }
             byte[] b = in.readNBytes((int) max + 1);
             if (b.length > max) {
-                throw new ApiException(ApiException.Kind.TOO_LARGE, "the body is longer than the " + max
+                throw tooLarge(in, 4 * max - b.length, "the body is longer than the " + max
                         + " bytes this server takes (--max-body-size)");
             }
             return b;
         } catch (IOException e) {
             throw new ApiException(ApiException.Kind.BAD_JSON, "the body could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The refusal of a body over --max-body-size, after reading and dropping up to {@code drain} more
+     * bytes of it. Closing with a body unread resets the connection, and a client still writing can
+     * lose the reply; so a body of up to four times the limit is read to its end first (the callers
+     * count what they already read against that bound). A longer one stays unread: draining it would
+     * let one request hold a thread for as long as it cares to write.
+     */
+    private static ApiException tooLarge(InputStream in, long drain, String message) {
+        byte[] sink = new byte[8192];
+        try {
+            for (long left = drain; left > 0; ) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the refusal stands either way
+        }
+        return new ApiException(ApiException.Kind.TOO_LARGE, message);
     }
 
     private String allowedOrigin(String origin) {

@@ -49,6 +49,13 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), headers);
     }
 
+    /** A POST whose body goes out in chunks (Transfer-Encoding: chunked), with no Content-Length. */
+    Res postChunked(String path, String body, String... headers) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))), headers);
+    }
+
     Res post(String path, Object body, String... headers) {
         try {
             return post(path, JSON.writeValueAsString(body), headers);

@@ -315,10 +315,19 @@ class ServerTest {
                 assertTrue(j.get("error").has("param") && j.get("error").has("code"), r.text());
             }
         }
-        // Oversized body: refused from its Content-Length, before reading it.
+        // Oversized bodies (the limit is 64,000 bytes): refused from the Content-Length, or once the
+        // chunks pass the limit; the rest is read and dropped, so the reply arrives.
         Http.Res big = http.post("/embed", "{\"inputs\":\"" + "x".repeat(70_000) + "\"}");
         assertEquals(413, big.status());
         assertEquals("validation", big.json().get("error_type").asText());
+        assertTrue(big.json().get("error").asText().contains("70013 bytes, more than the 64000"), big.text());
+        for (int size : new int[] {64_001, 200_000}) {
+            Http.Res chunked = http.postChunked("/embed", "{\"inputs\":\"" + "x".repeat(size - 13) + "\"}");
+            assertEquals(413, chunked.status(), chunked.text());
+            assertTrue(chunked.json().get("error").asText().contains("longer than the 64000 bytes"), chunked.text());
+        }
+        Http.Res fits = http.postChunked("/embed", "{\"inputs\":\"chunked but small\"}");
+        assertEquals(200, fits.status(), fits.text());
         Http.Res route = http.get("/nowhere");
         assertEquals(404, route.status());
         assertTrue(route.json().get("error").asText().contains("no route GET /nowhere"));
