@@ -70,8 +70,13 @@ public final class Ops {
         }
         try {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                int lanes = Integer.getInteger("tongyeok.lanes", 1);
-                return new ScalarOps(lanes >= 1 && Integer.bitCount(lanes) == 1 ? lanes : 1);
+                try {
+                    return new ScalarOps(Integer.getInteger("tongyeok.lanes", 1));
+                } catch (IllegalArgumentException e) {
+                    // A bad value must not stop the engine, but its vectors will not be the vector kernels' bits.
+                    System.err.println("tongyeok: -Dtongyeok.lanes ignored (" + e.getMessage() + "); summing in plain order");
+                    return new ScalarOps();
+                }
             }
             VectorOps v = new VectorOps();
             if (VectorOps.L < 4) {
