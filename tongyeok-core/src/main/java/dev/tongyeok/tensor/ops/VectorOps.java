@@ -478,7 +478,11 @@ public final class VectorOps implements TensorOps {
     @Override
     public void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M,
             int K, int N) {
-        for (int m = 0; m < M; m++) {
+        int m = 0;
+        for (; m + 4 <= M; m += 4) {
+            gemm4(a, aOff + m * lda, lda, b, bOff, ldb, c, cOff + m * ldc, ldc, K, N);
+        }
+        for (; m < M; m++) {
             int ar = aOff + m * lda;
             int cr = cOff + m * ldc;
             int n = 0;
@@ -501,6 +505,64 @@ public final class VectorOps implements TensorOps {
                 }
                 acc.intoArray(c, cr + n, in);
             }
+        }
+    }
+
+    // Four rows of a at a time: 4 × 2 accumulators (eight independent FMA chains, enough to keep both
+    // FMA ports busy through their latency) share each load of b. Each output is still its own chain
+    // over k in increasing order, so the bits are those of one row at a time.
+    private static void gemm4(float[] a, int ar, int lda, float[] b, int bOff, int ldb, float[] c, int cr, int ldc,
+            int K, int N) {
+        int a1 = ar + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int n = 0;
+        for (; n + 2 * L <= N; n += 2 * L) {
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int k = 0, br = bOff + n; k < K; k++, br += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, b, br);
+                FloatVector b1 = FloatVector.fromArray(S, b, br + L);
+                FloatVector av = FloatVector.broadcast(S, a[ar + k]);
+                c00 = b0.fma(av, c00);
+                c01 = b1.fma(av, c01);
+                av = FloatVector.broadcast(S, a[a1 + k]);
+                c10 = b0.fma(av, c10);
+                c11 = b1.fma(av, c11);
+                av = FloatVector.broadcast(S, a[a2 + k]);
+                c20 = b0.fma(av, c20);
+                c21 = b1.fma(av, c21);
+                av = FloatVector.broadcast(S, a[a3 + k]);
+                c30 = b0.fma(av, c30);
+                c31 = b1.fma(av, c31);
+            }
+            int r = cr + n;
+            c00.intoArray(c, r);
+            c01.intoArray(c, r + L);
+            r += ldc;
+            c10.intoArray(c, r);
+            c11.intoArray(c, r + L);
+            r += ldc;
+            c20.intoArray(c, r);
+            c21.intoArray(c, r + L);
+            r += ldc;
+            c30.intoArray(c, r);
+            c31.intoArray(c, r + L);
+        }
+        for (; n < N; n += L) {
+            VectorMask<Float> in = S.indexInRange(n, N);
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            for (int k = 0, br = bOff + n; k < K; k++, br += ldb) {
+                FloatVector bv = FloatVector.fromArray(S, b, br, in);
+                c0 = bv.fma(FloatVector.broadcast(S, a[ar + k]), c0);
+                c1 = bv.fma(FloatVector.broadcast(S, a[a1 + k]), c1);
+                c2 = bv.fma(FloatVector.broadcast(S, a[a2 + k]), c2);
+                c3 = bv.fma(FloatVector.broadcast(S, a[a3 + k]), c3);
+            }
+            c0.intoArray(c, cr + n, in);
+            c1.intoArray(c, cr + ldc + n, in);
+            c2.intoArray(c, cr + 2 * ldc + n, in);
+            c3.intoArray(c, cr + 3 * ldc + n, in);
         }
     }
 
