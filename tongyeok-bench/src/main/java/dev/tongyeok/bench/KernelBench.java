@@ -29,8 +29,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * 384×384, 384×1536 and 1536×384), its scalar twin, and this machine's FP32 peak on one core
  * measured with a tight loop of independent fused multiply-adds; and the GGML Q8_0 / Q4_0 product
  * kernels at a decoder's shapes (one token and 16 tokens times 1024×3072) against the F32 kernel on
- * the same matrix. {@link #main} runs them (those whose name matches its argument, if one is given)
- * and prints GFLOP/s and the share of the peak.
+ * the same matrix; and attention's two products per head ({@link AttentionBench}). {@link #main} runs
+ * them (those whose name matches its argument, if one is given) and prints GFLOP/s and the share of
+ * the peak.
  */
 @State(Scope.Thread)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
@@ -115,7 +116,7 @@ public class KernelBench {
     }
 
     public static void main(String[] args) throws Exception {
-        String include = "dev\\.tongyeok\\.bench\\.(Kernel|QuantizedKernel)Bench\\." + (args.length > 0 ? args[0] : "");
+        String include = "dev\\.tongyeok\\.bench\\.(Kernel|QuantizedKernel|Attention)Bench\\." + (args.length > 0 ? args[0] : "");
         Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).build()).run();
         double peak = 0;
         for (RunResult r : results) {
@@ -132,7 +133,13 @@ public class KernelBench {
             if (name.endsWith("fmaPeak")) {
                 continue;
             }
-            String shape = name.contains("quantized") ? r.getParams().getParam("qshape") : r.getParams().getParam("shape");
+            String shape;
+            if (name.contains("AttentionBench")) {
+                String t = r.getParams().getParam("tokens");
+                shape = name.endsWith("scores") ? t + "x32x" + t : t + "x" + t + "x32";
+            } else {
+                shape = name.contains("quantized") ? r.getParams().getParam("qshape") : r.getParams().getParam("shape");
+            }
             String[] p = shape.split("x");
             if (name.contains("quantized")) {
                 shape += " " + r.getParams().getParam("type");
