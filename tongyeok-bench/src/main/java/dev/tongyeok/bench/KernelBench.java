@@ -29,7 +29,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * 384×384, 384×1536 and 1536×384), its scalar twin, and this machine's FP32 peak on one core
  * measured with a tight loop of independent fused multiply-adds; and the GGML Q8_0 / Q4_0 product
  * kernels at a decoder's shapes (one token and 16 tokens times 1024×3072) against the F32 kernel on
- * the same matrix; and attention's two products per head ({@link AttentionBench}). {@link #main} runs
+ * the same matrix; attention's two products per head ({@link AttentionBench}); and the int8 ceiling
+ * of the Vector API ({@link IntegerPeakBench}). {@link #main} runs
  * them (those whose name matches its argument, if one is given) and prints GFLOP/s and the share of
  * the peak.
  */
@@ -116,21 +117,30 @@ public class KernelBench {
     }
 
     public static void main(String[] args) throws Exception {
-        String include = "dev\\.tongyeok\\.bench\\.(Kernel|QuantizedKernel|Attention)Bench\\." + (args.length > 0 ? args[0] : "");
+        String include = "dev\\.tongyeok\\.bench\\.(Kernel|QuantizedKernel|Attention|IntegerPeak)Bench\\." + (args.length > 0 ? args[0] : "");
         Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).build()).run();
         double peak = 0;
+        double int8 = 0;
         for (RunResult r : results) {
             if (r.getParams().getBenchmark().endsWith("fmaPeak")) {
                 peak = Math.max(peak, r.getPrimaryResult().getStatistics().getMax() * 12.0 * PEAK_STEPS * 2 * S.length() / 1e9);
             }
+            if (r.getParams().getBenchmark().endsWith("int8AsInt16Pairs")) {
+                int8 = Math.max(int8, r.getPrimaryResult().getStatistics().getMax() * IntegerPeakBench.MACS * 2 / 1e9);
+            }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "FP32 peak, one core (%d-lane FMA loop, best second): %.1f GFLOP/s%n%n", S.length(), peak);
+        System.out.printf(Locale.ROOT, "FP32 peak, one core (%d-lane FMA loop, best second): %.1f GFLOP/s%n", S.length(), peak);
+        if (int8 > 0) {
+            System.out.printf(Locale.ROOT, "int8 as int16 pairs, one core, registers only (best second): %.1f GOP/s, %.2f× the FMA loop%n",
+                    int8, int8 / peak);
+        }
+        System.out.println();
         System.out.println("| kernel, one thread | shape (rows × in × out) | GFLOP/s | share of peak |");
         System.out.println("|---|---|---:|---:|");
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
-            if (name.endsWith("fmaPeak")) {
+            if (name.endsWith("fmaPeak") || name.endsWith("int8AsInt16Pairs")) {
                 continue;
             }
             String shape;
