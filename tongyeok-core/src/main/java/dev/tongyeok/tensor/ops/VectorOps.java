@@ -478,44 +478,20 @@ public final class VectorOps implements TensorOps {
     @Override
     public void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int M,
             int K, int N) {
-        int m = 0;
-        for (; m + 4 <= M; m += 4) {
-            gemm4(a, aOff + m * lda, lda, b, bOff, ldb, c, cOff + m * ldc, ldc, K, N);
-        }
-        for (; m < M; m++) {
-            int ar = aOff + m * lda;
-            int cr = cOff + m * ldc;
-            int n = 0;
-            for (; n + 2 * L <= N; n += 2 * L) {
-                FloatVector acc0 = FloatVector.zero(S);
-                FloatVector acc1 = acc0;
-                for (int k = 0, br = bOff + n; k < K; k++, br += ldb) {
-                    FloatVector av = FloatVector.broadcast(S, a[ar + k]);
-                    acc0 = FloatVector.fromArray(S, b, br).fma(av, acc0);
-                    acc1 = FloatVector.fromArray(S, b, br + L).fma(av, acc1);
-                }
-                acc0.intoArray(c, cr + n);
-                acc1.intoArray(c, cr + n + L);
-            }
-            for (; n < N; n += L) {
-                VectorMask<Float> in = S.indexInRange(n, N);
-                FloatVector acc = FloatVector.zero(S);
-                for (int k = 0, br = bOff + n; k < K; k++, br += ldb) {
-                    acc = FloatVector.fromArray(S, b, br, in).fma(FloatVector.broadcast(S, a[ar + k]), acc);
-                }
-                acc.intoArray(c, cr + n, in);
-            }
+        for (int m = 0; m < M; m += 4) {
+            gemm4(a, aOff + m * lda, lda, Math.min(4, M - m), b, bOff, ldb, c, cOff + m * ldc, ldc, K, N);
         }
     }
 
     // Four rows of a at a time: 4 × 2 accumulators (eight independent FMA chains, enough to keep both
     // FMA ports busy through their latency) share each load of b. Each output is still its own chain
-    // over k in increasing order, so the bits are those of one row at a time.
-    private static void gemm4(float[] a, int ar, int lda, float[] b, int bOff, int ldb, float[] c, int cr, int ldc,
-            int K, int N) {
-        int a1 = ar + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
+    // over k in increasing order, so the bits are those of one row at a time. rows < 4 (the last
+    // block) repeats row rows − 1 and stores only the first rows, as the matrix kernel's blocks do.
+    private static void gemm4(float[] a, int ar, int lda, int rows, float[] b, int bOff, int ldb, float[] c, int cr,
+            int ldc, int K, int N) {
+        int a1 = rows > 1 ? ar + lda : ar;
+        int a2 = rows > 2 ? a1 + lda : a1;
+        int a3 = rows > 3 ? a2 + lda : a2;
         int n = 0;
         for (; n + 2 * L <= N; n += 2 * L) {
             FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
@@ -539,15 +515,21 @@ public final class VectorOps implements TensorOps {
             int r = cr + n;
             c00.intoArray(c, r);
             c01.intoArray(c, r + L);
-            r += ldc;
-            c10.intoArray(c, r);
-            c11.intoArray(c, r + L);
-            r += ldc;
-            c20.intoArray(c, r);
-            c21.intoArray(c, r + L);
-            r += ldc;
-            c30.intoArray(c, r);
-            c31.intoArray(c, r + L);
+            if (rows > 1) {
+                r += ldc;
+                c10.intoArray(c, r);
+                c11.intoArray(c, r + L);
+            }
+            if (rows > 2) {
+                r += ldc;
+                c20.intoArray(c, r);
+                c21.intoArray(c, r + L);
+            }
+            if (rows > 3) {
+                r += ldc;
+                c30.intoArray(c, r);
+                c31.intoArray(c, r + L);
+            }
         }
         for (; n < N; n += L) {
             VectorMask<Float> in = S.indexInRange(n, N);
@@ -560,9 +542,15 @@ public final class VectorOps implements TensorOps {
                 c3 = bv.fma(FloatVector.broadcast(S, a[a3 + k]), c3);
             }
             c0.intoArray(c, cr + n, in);
-            c1.intoArray(c, cr + ldc + n, in);
-            c2.intoArray(c, cr + 2 * ldc + n, in);
-            c3.intoArray(c, cr + 3 * ldc + n, in);
+            if (rows > 1) {
+                c1.intoArray(c, cr + ldc + n, in);
+            }
+            if (rows > 2) {
+                c2.intoArray(c, cr + 2 * ldc + n, in);
+            }
+            if (rows > 3) {
+                c3.intoArray(c, cr + 3 * ldc + n, in);
+            }
         }
     }
 
