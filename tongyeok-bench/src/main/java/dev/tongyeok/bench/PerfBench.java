@@ -10,7 +10,7 @@ import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
 import dev.tongyeok.embed.ModelParityTest;
-import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Fixtures;
 import dev.tongyeok.tokenize.Tokenizer;

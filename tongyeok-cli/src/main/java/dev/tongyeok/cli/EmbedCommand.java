@@ -6,7 +6,7 @@ import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
 import dev.tongyeok.embed.Inspection;
-import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.tokenize.Encoding;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,10 +64,10 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "table|jsonl|npy", description = "table for people (default with TEXT), jsonl (default with --input) or npy")
     String format;
 
-    @Option(names = "--pooling", paramLabel = "mean|cls|last|none", description = "how token vectors become one (default: the model's, from its sentence-transformers configuration)")
+    @Option(names = "--pooling", paramLabel = "MODE", description = "how token vectors become one: mean, cls, max, mean-sqrt-len, weighted-mean, last, or none for the token vectors themselves (default: the model's, from its sentence-transformers configuration)")
     String pooling;
 
-    @Option(names = "--normalize", negatable = true, description = "L2-normalize sentence vectors (default: the model's)")
+    @Option(names = "--normalize", negatable = true, description = "L2-normalize the vectors (default: the model's for sentence vectors; with --pooling none the raw hidden states, as TEI's /embed_all and sentence-transformers' token_embeddings give them)")
     Boolean normalize;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "put before every text, as E5's \"query: \" or \"passage: \"")

@@ -1,7 +1,7 @@
 package dev.tongyeok.cli;
 
 import dev.tongyeok.embed.Embedder;
-import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.resolve.BuiltinModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.tongyeok.cli;
 
-import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.tokenize.Tokenizer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.tongyeok.cli;
 
-import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.server.EmbeddingServer;
 import dev.tongyeok.server.ServerOptions;
 import java.io.PrintWriter;

@@ -1,8 +1,9 @@
 package dev.tongyeok.cli;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.tongyeok.load.ModelSpec;
+import dev.tongyeok.resolve.ModelSpec;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Tokenizer;
 import dev.tongyeok.tokenize.Truncation;
@@ -69,7 +70,7 @@ final class TokenizeCommand implements Callable<Integer> {
             throw new InputException("--max-length must be at least 1, not " + maxLength);
         }
         String name = tokenizerFile != null ? tokenizerFile.toString() : model;
-        Tokenizer tok = (tokenizerFile != null ? Tokenizer.fromFile(tokenizerFile) : ModelSpec.tokenizer(model))
+        Tokenizer tok = (tokenizerFile != null ? TokenizerJson.read(tokenizerFile) : ModelSpec.tokenizer(model))
                 .withTruncation(maxLength == null ? null : Truncation.of(maxLength)).withPadding(null);
         PrintWriter err = spec.commandLine().getErr();
         try (AtomicOutput out = new AtomicOutput(output)) {

@@ -9,7 +9,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tongyeok.embed.OrtOracle;
-import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.resolve.BuiltinModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

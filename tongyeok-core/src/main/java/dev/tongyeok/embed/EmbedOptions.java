@@ -1,5 +1,7 @@
 package dev.tongyeok.embed;
 
+import dev.tongyeok.model.Pooling;
+
 /**
  * How to embed; null or 0 fields mean the model's default.
  *

@@ -1,8 +1,9 @@
 package dev.tongyeok.embed;
 
-import dev.tongyeok.load.ModelFiles;
-import dev.tongyeok.load.ModelSpec;
-import dev.tongyeok.model.Models;
+import dev.tongyeok.model.Pooling;
+import dev.tongyeok.resolve.ModelFiles;
+import dev.tongyeok.resolve.ModelSpec;
+import dev.tongyeok.model.registry.ModelFamilies;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Transformer;
@@ -42,18 +43,14 @@ public final class Embedder {
     private final ModelFiles files;
     private volatile Transformer model; // built on first use when opened with open()
     private final Tokenizer tokenizer; // no truncation, no padding
-    private final dev.tongyeok.model.layer.Embedding tokenTable; // a view into the weight file
-    // Scratch of finished calls, taken by the next ones: a call's batches reuse one per thread, and
-    // a process embedding chunk after chunk does not allocate its ~10 MB of scratch per chunk. At
-    // most SPARE_WORKSPACES are kept (many concurrent callers leave theirs to the collector).
-    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final dev.tongyeok.model.TokenTable tokenTable; // a view into the weight file
+    private final Workspaces workspaces = new Workspaces(4 * Ops.POOL.getParallelism());
 
     private Embedder(ModelFiles files, Transformer model) {
         this.files = files;
         this.model = model;
         this.tokenizer = files.tokenizer().withTruncation(null).withPadding(null);
-        this.tokenTable = Models.tokenEmbeddings(files.weights(), files.config());
+        this.tokenTable = ModelFamilies.tokenEmbeddings(files.weights(), files.config());
     }
 
     /**
@@ -66,7 +63,7 @@ public final class Embedder {
     public static Embedder load(String spec) throws IOException {
         // The tokenizer is parsed on another thread while the weights are packed here.
         ModelFiles files = ModelSpec.resolveConcurrently(spec);
-        Transformer model = Models.load(files.weights(), files.config());
+        Transformer model = ModelFamilies.load(files.weights(), files.config());
         try {
             files.tokenizer();
         } catch (java.io.UncheckedIOException e) {
@@ -94,7 +91,7 @@ public final class Embedder {
      * @throws dev.tongyeok.load.ModelException when a tensor is missing or disagrees with the configuration
      */
     public static Embedder of(ModelFiles files) {
-        return new Embedder(files, Models.load(files.weights(), files.config()));
+        return new Embedder(files, ModelFamilies.load(files.weights(), files.config()));
     }
 
     /** The model's name as given. */
@@ -105,6 +102,11 @@ public final class Embedder {
     /** The width of the vectors, C. */
     public int dimensions() {
         return files.config().hidden_size();
+    }
+
+    /** The stored type of most of the weights ({@link dev.tongyeok.load.WeightSource#weightType()}). */
+    public String weightType() {
+        return files.weights().weightType();
     }
 
     /** The files and defaults. */
@@ -119,7 +121,7 @@ public final class Embedder {
             synchronized (this) {
                 m = model;
                 if (m == null) {
-                    m = Models.load(files.weights(), files.config());
+                    m = ModelFamilies.load(files.weights(), files.config());
                     model = m;
                 }
             }
@@ -134,7 +136,7 @@ public final class Embedder {
 
     /** The default pooling. */
     public Pooling defaultPooling() {
-        return Pooling.parse(files.pooling());
+        return files.pooling();
     }
 
     /** The pooling that applies under {@code options}: theirs, else the model's. */
@@ -142,9 +144,17 @@ public final class Embedder {
         return options.pooling() != null ? options.pooling() : defaultPooling();
     }
 
-    /** Whether vectors are L2-normalized under {@code options}: their choice, else the model's. */
+    /**
+     * Whether vectors are L2-normalized under {@code options}: their choice, else the model's for
+     * sentence vectors, and never for {@link Pooling#NONE}'s token vectors, which are the raw hidden
+     * states (as TEI's {@code /embed_all} and sentence-transformers' {@code token_embeddings} give
+     * them) unless normalization is asked for.
+     */
     public boolean normalizes(EmbedOptions options) {
-        return options.normalize() != null ? options.normalize() : files.normalize();
+        if (options.normalize() != null) {
+            return options.normalize();
+        }
+        return pooling(options) != Pooling.NONE && files.normalize();
     }
 
     /** The token limit that applies under {@code options}, special tokens included. */
@@ -194,8 +204,8 @@ public final class Embedder {
         String input = options.prompt() + text;
         Truncation t = new Truncation(maxLength(options), 0, Truncation.Strategy.LONGEST_FIRST, fromLeft);
         Encoding e = tokenizer.withTruncation(t).encode(input);
-        int[] cut = truncation(e, input, fromLeft);
-        return new EncodedInput(e, options, cut[0], cut[1]);
+        TruncationReport cut = TruncationReport.of(e, input, fromLeft, tokenizer);
+        return new EncodedInput(e, options, cut.originalTokens(), cut.keptChars());
     }
 
     /**
@@ -234,59 +244,33 @@ public final class Embedder {
      * when that leaves a core idle), one batch per core at a time.
      */
     public List<Embedding> embedEncoded(List<EncodedInput> inputs) {
-        int total = 0;
-        for (EncodedInput in : inputs) {
-            total += in.encoding().length();
-        }
         int cores = Ops.maySplit() ? Ops.POOL.getParallelism() : 1;
-        int budget = Math.max(1, Math.min(TOKEN_BUDGET, (total + cores - 1) / cores));
-        // Cut the inputs into batches of at most budget tokens.
-        List<List<EncodedInput>> batches = new ArrayList<>();
-        List<EncodedInput> current = new ArrayList<>();
-        int tokens = 0;
-        for (EncodedInput in : inputs) {
-            int n = in.encoding().length();
-            if (!current.isEmpty() && tokens + n > budget) {
-                batches.add(current);
-                current = new ArrayList<>();
-                tokens = 0;
-            }
-            current.add(in);
-            tokens += n;
-        }
-        if (!current.isEmpty()) {
-            batches.add(current);
-        }
-        // Where each batch's first input sits in the list.
-        int[] first = new int[batches.size()];
-        for (int b = 1; b < batches.size(); b++) {
-            first[b] = first[b - 1] + batches.get(b - 1).size();
-        }
+        BatchPlan plan = BatchPlan.of(inputs, TOKEN_BUDGET, cores);
         // One batch: its matrix products use every core. Several: each core takes whole batches. Each
         // batch is pooled as soon as it is computed, so only the results outlive its forward pass.
         Embedding[] out = new Embedding[inputs.size()];
-        if (batches.size() == 1 || !Ops.maySplit()) {
-            Workspace ws = workspace();
+        if (plan.size() == 1 || !Ops.maySplit()) {
+            Workspace ws = workspaces.take();
             try {
-                for (int b = 0; b < batches.size(); b++) {
-                    run(batches.get(b), first[b], ws, out);
+                for (int b = 0; b < plan.size(); b++) {
+                    run(plan.batches().get(b), plan.first()[b], ws, out);
                 }
             } finally {
-                giveBack(ws);
+                workspaces.giveBack(ws);
             }
         } else {
-            int workers = Math.min(Ops.POOL.getParallelism(), batches.size());
+            int workers = Math.min(Ops.POOL.getParallelism(), plan.size());
             java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
             List<java.util.concurrent.ForkJoinTask<?>> tasks = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 tasks.add(Ops.POOL.submit(() -> {
-                    Workspace ws = workspace();
+                    Workspace ws = workspaces.take();
                     try {
-                        for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
-                            run(batches.get(b), first[b], ws, out);
+                        for (int b; (b = next.getAndIncrement()) < plan.size(); ) {
+                            run(plan.batches().get(b), plan.first()[b], ws, out);
                         }
                     } finally {
-                        giveBack(ws);
+                        workspaces.giveBack(ws);
                     }
                 }));
             }
@@ -295,19 +279,6 @@ public final class Embedder {
             }
         }
         return java.util.Arrays.asList(out);
-    }
-
-    private static final int SPARE_WORKSPACES = 4 * Ops.POOL.getParallelism();
-
-    private Workspace workspace() {
-        Workspace ws = workspaces.poll();
-        return ws != null ? ws : new Workspace();
-    }
-
-    private void giveBack(Workspace ws) {
-        if (workspaces.size() < SPARE_WORKSPACES) {
-            workspaces.add(ws);
-        }
     }
 
     private void checkDimensions(EmbedOptions options) {
@@ -350,53 +321,7 @@ public final class Embedder {
     /** The sentence vector of rows [row, row + T) under {@code options}, or null with {@link Pooling#NONE}. */
     private float[] sentenceVector(float[] hidden, int row, int T, EmbedOptions options) {
         Pooling pooling = pooling(options);
-        return pooling == Pooling.NONE ? null : finish(pool(hidden, row, T, dimensions(), pooling), options);
-    }
-
-    /**
-     * What truncation did to {@code input}: {original token count, UTF-16 chars kept}; the whole
-     * input when nothing was cut.
-     */
-    private int[] truncation(Encoding e, String input, boolean fromLeft) {
-        if (e.overflowing().isEmpty()) {
-            return new int[] {e.length(), input.length()};
-        }
-        int from = input.length();
-        int to = 0;
-        for (int t = 0; t < e.length(); t++) {
-            if (e.specialTokensMask()[t] == 0) {
-                from = Math.min(from, e.start(t));
-                to = Math.max(to, e.end(t));
-            }
-        }
-        // Cut at the end: the chars up to the last kept token; at the start: those from the first.
-        int kept = fromLeft ? input.length() - from : to;
-        return new int[] {tokenizer.countTokens(input), kept};
-    }
-
-    /**
-     * Pools rows [row, row + T) of a (rows, C) matrix.
-     *
-     * <pre>hidden: (·, C) -> (C)</pre>
-     */
-    static float[] pool(float[] hidden, int row, int T, int C, Pooling pooling) {
-        float[] v = new float[C];
-        switch (pooling) {
-            case CLS -> System.arraycopy(hidden, row * C, v, 0, C);
-            case LAST -> System.arraycopy(hidden, (row + T - 1) * C, v, 0, C);
-            case MEAN -> {
-                for (int t = 0; t < T; t++) {
-                    for (int c = 0; c < C; c++) {
-                        v[c] += hidden[(row + t) * C + c];
-                    }
-                }
-                for (int c = 0; c < C; c++) {
-                    v[c] /= T;
-                }
-            }
-            case NONE -> throw new IllegalArgumentException("pooling none gives no single vector");
-        }
-        return v;
+        return pooling == Pooling.NONE ? null : finish(pooling.pool(hidden, row, T, dimensions()), options);
     }
 
     // Matryoshka: keep the first dims, then L2-normalize (as sentence-transformers' truncate_dim + Normalize).
@@ -434,8 +359,9 @@ public final class Embedder {
     public Inspection inspectStatic(String text, EmbedOptions options) {
         String input = options.prompt() + text;
         Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
-        int[] cut = truncation(e, input, false);
-        return new Inspection(e, staticRows(e), List.of(), new float[0][][][], null, cut[0], cut[1]);
+        TruncationReport cut = TruncationReport.of(e, input, false, tokenizer);
+        return new Inspection(e, staticRows(e), List.of(), new float[0][][][], null, cut.originalTokens(),
+                cut.keptChars());
     }
 
     private float[][] staticRows(Encoding e) {
@@ -458,40 +384,10 @@ public final class Embedder {
         int L = files.config().num_hidden_layers();
         int H = files.config().num_attention_heads();
         float[][] statics = staticRows(e);
-        List<float[][]> hidden = new ArrayList<>();
-        float[][][][] attention = new float[L][H][][];
-        Observer obs = new Observer() {
-            @Override
-            public boolean wantsAttention() {
-                return true;
-            }
-
-            @Override
-            public boolean wantsHiddenStates() {
-                return true;
-            }
-
-            @Override
-            public void hiddenState(int layer, float[] x, int rows, int width) {
-                float[][] m = new float[rows][];
-                for (int t = 0; t < rows; t++) {
-                    m[t] = java.util.Arrays.copyOfRange(x, t * width, t * width + width);
-                }
-                hidden.add(m);
-            }
-
-            @Override
-            public void attention(int layer, int sequence, int head, float[] probs, int Ts) {
-                float[][] m = new float[Ts][];
-                for (int i = 0; i < Ts; i++) {
-                    m[i] = java.util.Arrays.copyOfRange(probs, i * Ts, i * Ts + Ts);
-                }
-                attention[layer][head] = m;
-            }
-        };
+        InspectionRecorder obs = new InspectionRecorder(L, H);
         float[] last = model().forward(pack(List.of(e)), obs);
-        int[] cut = truncation(e, input, false);
-        return new Inspection(e, statics, List.copyOf(hidden), attention, sentenceVector(last, 0, T, options), cut[0],
-                cut[1]);
+        TruncationReport cut = TruncationReport.of(e, input, false, tokenizer);
+        return new Inspection(e, statics, obs.hiddenStates(), obs.attention(), sentenceVector(last, 0, T, options),
+                cut.originalTokens(), cut.keptChars());
     }
 }

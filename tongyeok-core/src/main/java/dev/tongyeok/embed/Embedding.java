@@ -1,5 +1,6 @@
 package dev.tongyeok.embed;
 
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.tokenize.Encoding;
 
 /**

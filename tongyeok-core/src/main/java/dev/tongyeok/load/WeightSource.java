@@ -40,4 +40,38 @@ public interface WeightSource {
         }
         return w;
     }
+
+    /**
+     * The stored type of most of the model's matrix elements, as TEI's {@code model_dtype} names
+     * types: {@code float32}, {@code float16}, {@code bfloat16}, {@code int8} (8-bit weights with
+     * scales), or GGML's block type ({@code Q8_0}, {@code Q4_K}, …). Counts rank-2 tensors only:
+     * norms and biases stay F32 in every format.
+     */
+    default String weightType() {
+        java.util.Map<dev.tongyeok.tensor.DType, Long> elements = new java.util.EnumMap<>(dev.tongyeok.tensor.DType.class);
+        for (dev.tongyeok.tensor.Tensor t : matrices()) {
+            elements.merge(t.type(), t.elementCount(), Long::sum);
+        }
+        return elements.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+                .map(e -> switch (e.getKey()) {
+                    case F32 -> "float32";
+                    case F16 -> "float16";
+                    case BF16 -> "bfloat16";
+                    case F64 -> "float64";
+                    case I8, U8 -> "int8";
+                    default -> e.getKey().name();
+                }).orElse("float32");
+    }
+
+    /**
+     * The rank-2 tensors as stored, for {@link #weightType()}; sources whose {@link #find} does work
+     * per tensor (a permutation, a transpose) list them without it.
+     */
+    default java.util.List<dev.tongyeok.tensor.Tensor> matrices() {
+        java.util.List<dev.tongyeok.tensor.Tensor> out = new java.util.ArrayList<>();
+        for (String n : names()) {
+            find(n).map(Weight::tensor).filter(t -> t.rank() == 2).ifPresent(out::add);
+        }
+        return out;
+    }
 }

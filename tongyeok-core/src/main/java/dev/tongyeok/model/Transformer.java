@@ -1,6 +1,5 @@
 package dev.tongyeok.model;
 
-import dev.tongyeok.load.ModelConfig;
 import dev.tongyeok.tensor.ops.TensorOps;
 
 /**

@@ -88,11 +88,12 @@ public enum DType {
      * The bytes {@code count} values take.
      *
      * @throws IllegalArgumentException when a block type's count is not a whole number of blocks
+     * @throws ArithmeticException when the size exceeds a long
      */
     public long byteSize(long count) {
         if (count % blockSize != 0) {
             throw new IllegalArgumentException(count + " values of " + this + " are not whole blocks of " + blockSize);
         }
-        return count / blockSize * blockBytes;
+        return Math.multiplyExact(count / blockSize, (long) blockBytes);
     }
 }

@@ -38,11 +38,15 @@ public record Tensor(String name, DType type, long[] shape, MemorySegment data) 
         }
     }
 
-    /** The product of {@code shape}. */
+    /**
+     * The product of {@code shape}.
+     *
+     * @throws ArithmeticException when the count exceeds a long
+     */
     public static long elementCount(long[] shape) {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            n = Math.multiplyExact(n, d); // a crafted shape must not wrap around to a small size
         }
         return n;
     }

@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.unicode.CharChanges;
 import dev.tongyeok.tokenize.unicode.Ucd;
 import dev.tongyeok.tokenize.unicode.UnicodeNormalizer;
 import java.util.ArrayList;
@@ -196,9 +197,9 @@ public final class NormalizedString {
         System.arraycopy(alignStart, 0, ns, 0, nStart);
         System.arraycopy(alignEnd, 0, ne, 0, nStart);
         int w = nStart;
-        for (int i = 0; i < dest.size; i++) {
-            int c = dest.cps[i];
-            int change = dest.changes[i];
+        for (int i = 0; i < dest.size(); i++) {
+            int c = dest.cp(i);
+            int change = dest.change(i);
             int as, ae;
             if (change > 0) {
                 if (cursor < 1) {

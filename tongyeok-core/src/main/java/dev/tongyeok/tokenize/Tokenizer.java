@@ -1,6 +1,5 @@
 package dev.tongyeok.tokenize;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,26 +60,6 @@ public final class Tokenizer {
         this.addedVocabulary = t.addedVocabulary;
         this.truncation = truncation;
         this.padding = padding;
-    }
-
-    /**
-     * Reads a {@code tokenizer.json} file.
-     *
-     * @throws IOException when the file cannot be read
-     * @throws TokenizerException when it is not a valid tokenizer, naming the file and the field
-     */
-    public static Tokenizer fromFile(Path file) throws IOException {
-        return TokenizerJson.read(file);
-    }
-
-    /**
-     * Parses the text of a {@code tokenizer.json}.
-     *
-     * @param source how errors name it (a file name)
-     * @throws TokenizerException when it is not a valid tokenizer, naming the source and the field
-     */
-    public static Tokenizer fromJson(String json, String source) {
-        return TokenizerJson.parse(json, source);
     }
 
     /** This tokenizer with other truncation settings (null: none). */

@@ -1,5 +1,6 @@
 package dev.tongyeok.embed;
 
+import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

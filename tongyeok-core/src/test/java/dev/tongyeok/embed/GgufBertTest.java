@@ -1,11 +1,12 @@
 package dev.tongyeok.embed;
 
+import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tongyeok.load.BuiltinModel;
+import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.load.Weight;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.load.onnx.OnnxWeights;

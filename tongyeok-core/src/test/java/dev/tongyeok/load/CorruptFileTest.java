@@ -1,5 +1,7 @@
 package dev.tongyeok.load;
 
+import dev.tongyeok.resolve.BuiltinModel;
+import dev.tongyeok.resolve.ModelSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.tongyeok.load;
 
+import dev.tongyeok.model.bert.BertFamily;
+import dev.tongyeok.model.bert.BertConfig;
+import dev.tongyeok.resolve.BuiltinModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
-import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.load.onnx.OnnxWeights;
 import dev.tongyeok.tokenize.Fixtures;
 import java.nio.file.Files;
@@ -33,7 +36,7 @@ class SafetensorsTest {
     void sameWeightsInSafetensorsGiveIdenticalOutput() throws Exception {
         BuiltinModel m = BuiltinModel.defaultModel();
         OnnxWeights onnx = OnnxWeights.read(m.onnxFile());
-        BertConfig config = onnx.inferBertConfig();
+        BertConfig config = new BertFamily().config(onnx);
         Map<String, SafetensorsWriter.Entry> tensors = SafetensorsWriter.checkpoint(onnx, "");
         tensors.remove("embeddings.position_ids");
 
@@ -97,7 +100,7 @@ class SafetensorsTest {
         List<Embedding> ref = Embedder.load(m.name()).embed(texts, tokens);
         for (Path dir : new Path[] {single, sharded, snap}) {
             Embedder st = dir == snap ? fromHub : Embedder.load(dir.toString());
-            assertEquals("mean", st.files().pooling());
+            assertEquals(dev.tongyeok.model.Pooling.MEAN, st.files().pooling());
             assertEquals(256, st.files().maxSeqLength());
             List<Embedding> got = st.embed(texts, tokens);
             for (int t = 0; t < texts.size(); t++) {
@@ -126,7 +129,7 @@ class SafetensorsTest {
                 Path d = tmp.resolve(dtype);
                 Files.createDirectories(d);
                 SafetensorsWriter.write(d.resolve("model.safetensors"), tensors, dtype);
-                writeModelFiles(d, onnx.inferBertConfig());
+                writeModelFiles(d, new BertFamily().config(onnx));
                 Embedder e = Embedder.load(d.toString());
                 double worst = 1;
                 for (Embedding got : e.embed(texts, EmbedOptions.DEFAULTS.withPooling(Pooling.NONE).withNormalize(false))) {
@@ -158,7 +161,7 @@ class SafetensorsTest {
     void configDisagreeingWithTensorsNamesTensorAndExpectation() throws Exception {
         BuiltinModel m = BuiltinModel.defaultModel();
         OnnxWeights onnx = OnnxWeights.read(m.onnxFile());
-        BertConfig c = onnx.inferBertConfig();
+        BertConfig c = new BertFamily().config(onnx);
         Path dir = tmp.resolve("wrong");
         Files.createDirectories(dir);
         Map<String, SafetensorsWriter.Entry> tensors = SafetensorsWriter.checkpoint(onnx, "");

@@ -1,11 +1,11 @@
 package dev.tongyeok.model;
 
+import dev.tongyeok.model.registry.ModelFamilies;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tongyeok.embed.Embedder;
-import dev.tongyeok.load.ModelConfig;
 import dev.tongyeok.load.SafetensorsWriter;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.load.gguf.GgufFile;
@@ -667,7 +667,7 @@ public class DecoderModelsTest {
     static final int[][] SEQUENCES = {{3, 17, 42, 5, 9}, {1}, {8, 8, 63, 0, 31, 22, 14, 7, 50, 2, 11, 40, 19}, {60, 4}};
 
     static Transformer load(WeightSource w, ModelConfig cfg) {
-        return Models.load(w, cfg);
+        return ModelFamilies.load(w, cfg);
     }
 
     static float[] run(Transformer m, int[][] seqs) {
@@ -684,7 +684,7 @@ public class DecoderModelsTest {
         Spec s = spec(family);
         Path hf = writeHf(s);
         Transformer st = load(SafetensorsWeights.read(hf.resolve("model.safetensors")),
-                ModelConfig.read(hf.resolve("config.json")));
+                ModelFamilies.readConfig(hf.resolve("config.json")));
         assertTrue(st.causal());
         float[] got = run(st, SEQUENCES);
         int row = 0;
@@ -703,14 +703,15 @@ public class DecoderModelsTest {
         assertTrue(worst <= F32_BOUND, family + ": max |Δ| against the double-precision forward " + worst);
 
         GgufFile f32 = GgufFile.read(writeGguf(s, false));
-        GgufWeights gw = GgufWeights.of(f32);
-        assertEquals(comparable(st.config()), comparable(gw.config()), "GGUF metadata gives the config.json configuration");
+        GgufWeights gw = ModelFamilies.ggufWeights(f32);
+        ModelConfig gc = ModelFamilies.ggufConfig(f32);
+        assertEquals(comparable(st.config()), comparable(gc), "GGUF metadata gives the config.json configuration");
         // Llama 3's frequency factors are stored as F32 in GGUF: the rotation angles may differ in the last bit.
         float exact = family.equals("llama") ? 1e-5f : 0f;
-        assertArrayEquals(got, run(load(gw, gw.config()), SEQUENCES), exact, "GGUF F32 gives the safetensors bits");
+        assertArrayEquals(got, run(load(gw, gc), SEQUENCES), exact, "GGUF F32 gives the safetensors bits");
 
-        GgufWeights q8 = GgufWeights.of(GgufFile.read(writeGguf(s, true)));
-        float[] quantized = run(load(q8, q8.config()), SEQUENCES);
+        GgufFile q8file = GgufFile.read(writeGguf(s, true));
+        float[] quantized = run(load(ModelFamilies.ggufWeights(q8file), ModelFamilies.ggufConfig(q8file)), SEQUENCES);
         row = 0;
         for (int[] seq : SEQUENCES) {
             int last = (row + seq.length - 1) * C;
@@ -754,8 +755,8 @@ public class DecoderModelsTest {
      * as frequency factors, a tensor).
      */
     static ModelConfig comparable(ModelConfig c) {
-        if (c instanceof dev.tongyeok.load.DecoderConfig d) {
-            return new dev.tongyeok.load.DecoderConfig(d.architecture(), d.vocab_size(), d.hidden_size(),
+        if (c instanceof dev.tongyeok.model.decoder.DecoderConfig d) {
+            return new dev.tongyeok.model.decoder.DecoderConfig(d.architecture(), d.vocab_size(), d.hidden_size(),
                     d.num_hidden_layers(), d.num_attention_heads(), d.num_key_value_heads(), d.head_dim(),
                     d.intermediate_size(), d.max_position_embeddings(), d.norm_eps(), d.rope_theta(), null, d.hidden_act(),
                     d.parallel_attn(), d.layer_norms(), "contiguous");

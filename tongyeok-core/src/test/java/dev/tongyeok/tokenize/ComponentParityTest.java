@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -238,7 +239,7 @@ class ComponentParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configurations")
     void matchesHf(String name, String json) {
-        Tokenizer ours = Tokenizer.fromJson(json, name);
+        Tokenizer ours = TokenizerJson.parse(json, name);
         List<String> specials = new ArrayList<>();
         for (AddedToken t : ours.addedTokens()) {
             if (specials.size() < 32) {

@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ public final class Fixtures {
 
     /** The tokenizer of {@code json} with truncation and padding off, as HF's oracle runs it. */
     public static Tokenizer tokenizer(String name, String json) {
-        return Tokenizer.fromJson(json, name).withTruncation(null).withPadding(null);
+        return TokenizerJson.parse(json, name).withTruncation(null).withPadding(null);
     }
 
     /** The names of {@link #TOKENIZERS}, for {@code @MethodSource("dev.tongyeok.tokenize.Fixtures#tokenizers")}. */

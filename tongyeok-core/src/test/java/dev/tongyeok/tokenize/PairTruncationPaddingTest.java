@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +59,7 @@ class PairTruncationPaddingTest {
             case "only_second" -> Truncation.Strategy.ONLY_SECOND;
             default -> Truncation.Strategy.LONGEST_FIRST;
         };
-        Tokenizer plain = Tokenizer.fromJson(json, name);
+        Tokenizer plain = TokenizerJson.parse(json, name);
         // DJL keeps the file's pad token and id when the file has padding, else HF's defaults.
         Padding filePadding = plain.padding();
         Padding padding = filePadding != null

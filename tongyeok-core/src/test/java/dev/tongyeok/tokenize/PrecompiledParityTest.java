@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +52,7 @@ class PrecompiledParityTest {
                 "{'type':'BertPreTokenizer'}", "{'type':'BertProcessing','sep':['[SEP]',102],'cls':['[CLS]',101]}",
                 "{'type':'WordPiece','prefix':'##','cleanup':false}");
         String text = json.toString();
-        Tokenizer ours = Tokenizer.fromJson(text, "precompiled");
+        Tokenizer ours = TokenizerJson.parse(text, "precompiled");
         List<String> texts = new ArrayList<>(List.of("\uFF21\u2460 \uFB01nance\u200B \u2122 \u00C5ngstr\u00F6m \u01C5",
                 "caf\u00E9 cafe\u0301 e\u0301e\u0301 class kiss \uAC00\uAC01 \uD83D\uDE00\uFE0F \uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08",
                 "e", "ee\u0301", "\u0301e", "sss", "\u00A0\u00A0x\u3000y"));

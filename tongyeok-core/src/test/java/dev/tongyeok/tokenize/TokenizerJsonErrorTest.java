@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +20,14 @@ class TokenizerJsonErrorTest {
     }
 
     static String message(String json) {
-        TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.fromJson(json, "t.json"));
+        TokenizerException e = assertThrows(TokenizerException.class, () -> TokenizerJson.parse(json, "t.json"));
         assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
         return e.getMessage();
     }
 
     @Test
     void aWorkingMinimalFile() {
-        Tokenizer t = Tokenizer.fromJson(json("null", "{'type':'Whitespace'}"), "t.json");
+        Tokenizer t = TokenizerJson.parse(json("null", "{'type':'Whitespace'}"), "t.json");
         assertEquals(1, t.encode("a").id(0));
     }
 
@@ -67,7 +68,7 @@ class TokenizerJsonErrorTest {
     @Test
     void missingFile(@TempDir Path dir) {
         Path p = dir.resolve("tokenizer.json");
-        TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.fromFile(p));
+        TokenizerException e = assertThrows(TokenizerException.class, () -> TokenizerJson.read(p));
         assertEquals(p + ": no such file", e.getMessage());
     }
 
@@ -75,7 +76,7 @@ class TokenizerJsonErrorTest {
     void notUtf8(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("tokenizer.json");
         Files.write(p, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
-        TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.fromFile(p));
+        TokenizerException e = assertThrows(TokenizerException.class, () -> TokenizerJson.read(p));
         assertTrue(e.getMessage().endsWith("not UTF-8 text"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tongyeok.tokenize;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,7 +64,7 @@ class UnicodeVersionParityTest {
     @Test
     void theComparisonSeesADifference() {
         // MiniLM lowercases, BGE-zh does not: comparing one with the other must fail.
-        Tokenizer bge = Tokenizer.fromJson(Fixtures.tokenizerJson("bge-small-zh-v1.5"), "bge");
+        Tokenizer bge = TokenizerJson.parse(Fixtures.tokenizerJson("bge-small-zh-v1.5"), "bge");
         List<String> failures = new ArrayList<>();
         try (HfOracle minilm = new HfOracle(Fixtures.tokenizerJson("all-minilm-l6-v2"))) {
             TokenizerParityTest.compare(bge, minilm, "Hello World", "meta", failures);

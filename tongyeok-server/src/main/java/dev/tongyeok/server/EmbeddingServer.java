@@ -1,5 +1,6 @@
 package dev.tongyeok.server;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.search.SearchIndex;
 import dev.tongyeok.tokenize.Tokenizer;
@@ -57,7 +58,9 @@ public final class EmbeddingServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final Service service;
+    private final ServedModels served = new ServedModels();
+    private final SearchRoute searchRoute = new SearchRoute(served);
+    private final Metrics metrics = new Metrics();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile Map<String, ServedModel> models = Map.of();
     private volatile SearchIndex search;
@@ -81,7 +84,14 @@ public final class EmbeddingServer implements AutoCloseable {
             }
         }
         String version = EmbeddingServer.class.getPackage().getImplementationVersion();
-        this.service = new Service(options, new Metrics(), version == null ? "dev" : version);
+        EmbeddingPath path = new EmbeddingPath(options, metrics);
+        // Every route the server speaks, group by group; HttpFront serves them in this order.
+        List<RouteGroup> groups = List.of(
+                new OpenAiRoutes(served, path, options),
+                new TeiRoutes(served, path, options, version == null ? "dev" : version),
+                new OllamaRoutes(served, path, options),
+                new InspectRoute(served, options),
+                searchRoute);
         VirtualThreadPool threads = new VirtualThreadPool();
         threads.setName("tongyeok-http");
         this.jetty = new Server(threads);
@@ -92,7 +102,7 @@ public final class EmbeddingServer implements AutoCloseable {
         connector.setHost(options.host());
         connector.setPort(options.port());
         jetty.addConnector(connector);
-        jetty.setHandler(new GracefulHandler(new HttpFront(service)));
+        jetty.setHandler(new GracefulHandler(new HttpFront(options, metrics, groups)));
         jetty.setStopTimeout(options.drainTimeout().toMillis());
         jetty.setStopAtShutdown(false);
         try {
@@ -141,7 +151,7 @@ public final class EmbeddingServer implements AutoCloseable {
         try {
             Map<String, Tokenizer> tokenizers = new LinkedHashMap<>();
             for (ModelSource s : tokenizerSources) {
-                service.loading("loading tokenizer " + s.name());
+                served.loading("loading tokenizer " + s.name());
                 Path file = Path.of(s.spec());
                 if (Files.isDirectory(file)) {
                     file = file.resolve("tokenizer.json");
@@ -151,14 +161,14 @@ public final class EmbeddingServer implements AutoCloseable {
                             + "or a directory holding one)");
                 }
                 try {
-                    tokenizers.put(s.name(), Tokenizer.fromFile(file));
+                    tokenizers.put(s.name(), TokenizerJson.read(file));
                 } catch (RuntimeException e) {
                     throw new IOException("tokenizer " + s.name() + ": " + file + ": " + e.getMessage(), e);
                 }
             }
             Map<String, ServedModel> out = new LinkedHashMap<>();
             for (ModelSource s : sources) {
-                service.loading("loading model " + s.name());
+                served.loading("loading model " + s.name());
                 Embedder e = Embedder.load(s.spec());
                 int max = e.maxLength(dev.tongyeok.embed.EmbedOptions.DEFAULTS);
                 int limit = e.files().config().max_position_embeddings();
@@ -167,14 +177,14 @@ public final class EmbeddingServer implements AutoCloseable {
                             + s.name() + "'s " + limit + " positions");
                 }
                 int maxInput = options.maxInputTokens() > 0 ? options.maxInputTokens() : max;
-                Batcher b = options.batching() ? new Batcher(s.name(), e, options.maxBatchTokens(), service.metrics)
+                Batcher b = options.batching() ? new Batcher(s.name(), e, options.maxBatchTokens(), metrics)
                         : null;
                 out.put(s.name(), new ServedModel(s.name(), e, maxInput, b));
                 models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(out)); // in --model order
             }
             SearchIndex search = null;
             if (index != null) {
-                service.loading("opening search index " + index);
+                served.loading("opening search index " + index);
                 String recorded = SearchIndex.recordedModel(index);
                 Embedder same = null;
                 for (ServedModel m : out.values()) {
@@ -185,10 +195,11 @@ public final class EmbeddingServer implements AutoCloseable {
                 search = SearchIndex.open(index, same);
                 this.search = search;
             }
-            service.ready(out, tokenizers, search);
+            searchRoute.open(search);
+            served.ready(out, tokenizers);
             loaded.complete(null);
         } catch (Throwable t) {
-            service.loading("loading failed: " + t.getMessage());
+            served.loading("loading failed: " + t.getMessage());
             loaded.completeExceptionally(t);
         }
     }

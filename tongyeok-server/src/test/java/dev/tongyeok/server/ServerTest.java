@@ -13,7 +13,7 @@ import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
 import dev.tongyeok.embed.Inspection;
-import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.tokenize.Encoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -4,7 +4,7 @@ import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
 import dev.tongyeok.embed.EncodedInput;
-import dev.tongyeok.embed.Pooling;
+import dev.tongyeok.model.Pooling;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;

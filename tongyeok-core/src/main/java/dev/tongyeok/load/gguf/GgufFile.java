@@ -181,6 +181,19 @@ public final class GgufFile {
     }
 
     /**
+     * The rows of {@code token_embd.weight}, the vocabulary size every architecture's metadata implies.
+     *
+     * @throws ModelException when that tensor is missing or not a matrix
+     */
+    public int tokenEmbeddingRows() {
+        Tensor embd = tensors().get("token_embd.weight");
+        if (embd == null || embd.rank() != 2) {
+            throw new ModelException(path.getFileName() + ": tensor token_embd.weight is missing");
+        }
+        return (int) embd.dim(0);
+    }
+
+    /**
      * The string at {@code key}.
      *
      * @throws ModelException when it is missing or not a string
@@ -388,6 +401,8 @@ public final class GgufFile {
         private final String file;
         private final MemorySegment seg;
         private long at;
+        private final Map<String, Long> valueAt = new java.util.HashMap<>(); // metadata key -> its value's offset
+        private final Map<String, Long> infoAt = new java.util.HashMap<>(); // tensor name -> its info's offset
 
         Reader(Path path, MemorySegment seg) {
             this.path = path;
@@ -430,20 +445,23 @@ public final class GgufFile {
                     throw new ModelException(file + " offset 0x" + Long.toHexString(typeAt) + ": metadata " + key
                             + " has value type " + typeId + " (expected 0-12)");
                 }
+                valueAt.put(key, at);
                 metadata.put(key, new Value(type, value(type, key, 0)));
             }
             int alignment = DEFAULT_ALIGNMENT;
             Value a = metadata.get("general.alignment");
             if (a != null) {
-                if (!(a.value() instanceof Long l) || l <= 0 || l > (1 << 20) || Long.bitCount(l) != 1) {
-                    throw new ModelException(file + ": metadata general.alignment is " + a.value()
-                            + " (expected a power of two as UINT32)");
+                if (a.type() != ValueType.UINT32 || !(a.value() instanceof Long l) || l <= 0 || l > (1 << 20)
+                        || Long.bitCount(l) != 1) {
+                    throw new ModelException(file + " offset 0x" + Long.toHexString(valueAt.get("general.alignment"))
+                            + ": metadata general.alignment is " + a.value() + " of type " + a.type()
+                            + " (expected a power of two up to 2^20 as UINT32)");
                 }
                 alignment = (int) (long) (Long) a.value();
             }
             Map<String, TensorInfo> infos = new LinkedHashMap<>();
             for (long i = 0; i < nTensors; i++) {
-                long infoAt = at;
+                long infoAt0 = at;
                 String name = string("tensor name " + i);
                 int nDims = u32("the dimension count of tensor " + name);
                 if (nDims < 1 || nDims > 4) {
@@ -462,10 +480,11 @@ public final class GgufFile {
                 int type = u32("the type of tensor " + name);
                 long offset = u64("the offset of tensor " + name);
                 if (infos.containsKey(name)) {
-                    throw new ModelException(file + " offset 0x" + Long.toHexString(infoAt) + ": tensor " + name
+                    throw new ModelException(file + " offset 0x" + Long.toHexString(infoAt0) + ": tensor " + name
                             + " appears twice");
                 }
                 infos.put(name, new TensorInfo(name, type, shape, offset));
+                infoAt.put(name, infoAt0);
             }
             long dataOffset = (at + alignment - 1) / alignment * alignment;
             long dataLen = seg.byteSize() - dataOffset;
@@ -473,6 +492,7 @@ public final class GgufFile {
             for (TensorInfo info : infos.values()) {
                 tensors.put(info.name(), tensor(info, dataOffset, dataLen, alignment));
             }
+            checkNoOverlap(infos, tensors);
             return new GgufFile(path, version, metadata, infos, tensors, alignment, dataOffset);
         }
 
@@ -484,24 +504,58 @@ public final class GgufFile {
                         + ggmlName(info.ggmlType()) + "), not supported (F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, "
                         + "Q2_K-Q6_K, I8-I64, F64 are)");
             }
+            String where = file + " offset 0x" + Long.toHexString(infoAt.get(name)) + ": tensor " + name;
             long[] shape = info.shape();
             long inner = shape[shape.length - 1];
             if (inner % type.blockSize() != 0) {
-                throw new ModelException(file + ": tensor " + name + " of " + type + " has rows of " + inner
-                        + " values, not whole blocks of " + type.blockSize());
+                throw new ModelException(where + " of " + type + " has rows of " + inner + " values, not whole blocks of "
+                        + type.blockSize());
             }
-            long count = Tensor.elementCount(shape);
-            long size = type.byteSize(count);
+            long size;
+            try {
+                size = type.byteSize(Tensor.elementCount(shape));
+            } catch (ArithmeticException e) {
+                throw new ModelException(where + " has shape " + java.util.Arrays.toString(shape) + ", more bytes than "
+                        + "any file holds");
+            }
             if (info.offset() % alignment != 0) {
-                throw new ModelException(file + ": tensor " + name + " starts at data offset " + info.offset()
+                throw new ModelException(where + " starts at data offset " + Long.toUnsignedString(info.offset())
                         + ", not a multiple of the alignment " + alignment);
             }
             if (info.offset() < 0 || info.offset() > dataLen || size > dataLen - info.offset()) {
-                throw new ModelException(file + ": tensor " + name + " needs bytes [" + (dataOffset + info.offset())
-                        + ", " + (dataOffset + info.offset() + size) + ") of a file of " + seg.byteSize()
-                        + " bytes (truncated?)");
+                throw new ModelException(where + " needs " + size + " bytes from data offset "
+                        + Long.toUnsignedString(info.offset()) + ", beyond the end of the data (" + dataLen + " bytes "
+                        + "from file offset " + dataOffset + "; truncated?)");
             }
             return new Tensor(name, type, shape, seg.asSlice(dataOffset + info.offset(), size));
+        }
+
+        // Tensors may not share bytes: llama.cpp lays them one after the other, and a crafted file
+        // that overlaps them would alias one weight as another.
+        private void checkNoOverlap(Map<String, TensorInfo> infos, Map<String, Tensor> tensors) {
+            List<TensorInfo> byOffset = new java.util.ArrayList<>(infos.values());
+            byOffset.sort(java.util.Comparator.comparingLong(TensorInfo::offset));
+            for (int i = 1; i < byOffset.size(); i++) {
+                TensorInfo prev = byOffset.get(i - 1);
+                TensorInfo cur = byOffset.get(i);
+                long prevEnd = prev.offset() + tensors.get(prev.name()).data().byteSize();
+                if (cur.offset() < prevEnd) {
+                    throw new ModelException(file + " offset 0x" + Long.toHexString(infoAt.get(cur.name())) + ": tensor "
+                            + cur.name() + " starts at data offset " + cur.offset() + ", inside tensor " + prev.name()
+                            + " (data offsets " + prev.offset() + " to " + prevEnd + ")");
+                }
+            }
+        }
+
+        /** The fewest bytes one element of {@code type} takes in the file (a string: its length; an array: type and count). */
+        private static int minBytes(ValueType type) {
+            return switch (type) {
+                case UINT8, INT8, BOOL -> 1;
+                case UINT16, INT16 -> 2;
+                case UINT32, INT32, FLOAT32 -> 4;
+                case UINT64, INT64, FLOAT64, STRING -> 8;
+                case ARRAY -> 12;
+            };
         }
 
         private Object value(ValueType type, String key, int depth) {
@@ -543,8 +597,9 @@ public final class GgufFile {
                         + " nests arrays more than 8 deep");
             }
             long n = u64("the length of " + key);
-            // Every element takes at least one byte: a length beyond the file is a broken file.
-            if (n < 0 || n > seg.byteSize() - at || n > Integer.MAX_VALUE - 8) {
+            // Each element takes at least minBytes(type) bytes: a count whose elements cannot fit in what is
+            // left of the file is a broken file, refused before anything is allocated for it.
+            if (n < 0 || n > (seg.byteSize() - at) / minBytes(type) || n > Integer.MAX_VALUE - 8) {
                 throw new ModelException(file + " offset 0x" + Long.toHexString(at - 8) + ": metadata " + key
                         + " claims " + Long.toUnsignedString(n) + " elements, more than the file holds");
             }

@@ -1,5 +1,6 @@
 package dev.tongyeok.load.gguf;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,7 +41,7 @@ public final class GgufTokenizer {
      * @throws ModelException when the metadata has no tokenizer, or one of an unsupported kind
      */
     public static Tokenizer of(GgufFile f) {
-        return Tokenizer.fromJson(toJson(f), f.path().getFileName() + " (GGUF tokenizer)");
+        return TokenizerJson.parse(toJson(f), f.path().getFileName() + " (GGUF tokenizer)");
     }
 
     /**

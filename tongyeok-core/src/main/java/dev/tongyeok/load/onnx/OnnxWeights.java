@@ -1,6 +1,5 @@
 package dev.tongyeok.load.onnx;
 
-import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.Weight;
 import dev.tongyeok.load.WeightSource;
@@ -210,13 +209,30 @@ public final class OnnxWeights implements WeightSource {
     }
 
     /**
-     * The BERT configuration the graph implies (ONNX files carry no config.json): sizes from the
-     * tables and layers, the head count from the attention's reshape constants, the LayerNorm
-     * epsilon from its constant, GELU from the {@code Erf} node.
+     * The sizes of the encoder this graph exports (a BERT-layout encoder, the only graphs read
+     * without a config.json): vocabulary and hidden width from the word embeddings, the layer count
+     * from the {@code encoder.layer.N} tensors, the head count from the first attention's reshape,
+     * the activation from the ops the feed-forward uses.
      *
-     * @throws ModelException when the graph is not a BERT encoder
+     * @param vocab rows of the word embeddings
+     * @param hidden their width
+     * @param layers encoder layers
+     * @param heads attention heads
+     * @param intermediate the feed-forward's inner width
+     * @param activation {@code gelu} (erf), {@code gelu_new} (tanh) or {@code relu}
+     * @param positions rows of the position embeddings
+     * @param tokenTypes rows of the token type embeddings (0 when absent)
+     * @param layerNormEps the LayerNorm epsilon
      */
-    public BertConfig inferBertConfig() {
+    public record EncoderShape(int vocab, int hidden, int layers, int heads, int intermediate, String activation,
+            int positions, int tokenTypes, double layerNormEps) {}
+
+    /**
+     * The {@link EncoderShape} of this graph.
+     *
+     * @throws ModelException when it is not an encoder graph of that layout
+     */
+    public EncoderShape encoderShape() {
         Weight words = get("embeddings.word_embeddings.weight");
         Weight positions = get("embeddings.position_embeddings.weight");
         int types = find("embeddings.token_type_embeddings.weight").map(w -> (int) w.tensor().dim(0)).orElse(0);
@@ -238,7 +254,7 @@ public final class OnnxWeights implements WeightSource {
         boolean tanh = graph.nodes().stream().anyMatch(n -> n.opType().equals("Tanh") && n.name().contains("intermediate"));
         String act = erf ? "gelu" : tanh ? "gelu_new" : graph.nodes().stream()
                 .anyMatch(n -> n.opType().equals("Relu") && n.name().contains("intermediate")) ? "relu" : "gelu";
-        return new BertConfig((int) words.tensor().dim(0), hidden, layers, heads, intermediate, act,
+        return new EncoderShape((int) words.tensor().dim(0), hidden, layers, heads, intermediate, act,
                 (int) positions.tensor().dim(0), types, eps);
     }
 

@@ -1,9 +1,8 @@
 package dev.tongyeok.model.bert;
 
-import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.layer.Embedding;
+import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.tensor.ops.TensorOps;
 
@@ -12,19 +11,19 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * that order, as the exported graphs do), then LayerNorm. Dropout is inactive at inference.
  */
 public final class BertEmbeddings {
-    final Embedding word_embeddings;
-    final Embedding position_embeddings;
-    final Embedding token_type_embeddings; // null when the model has none
+    final EmbeddingTable word_embeddings;
+    final EmbeddingTable position_embeddings;
+    final EmbeddingTable token_type_embeddings; // null when the model has none
     final LayerNorm LayerNorm;
     private final int C;
 
     BertEmbeddings(WeightSource w, BertConfig cfg) {
         C = cfg.hidden_size();
-        word_embeddings = Embedding.load(w, "embeddings.word_embeddings.weight", cfg.vocab_size(), C);
-        position_embeddings = Embedding.load(w, "embeddings.position_embeddings.weight",
+        word_embeddings = EmbeddingTable.load(w, "embeddings.word_embeddings.weight", cfg.vocab_size(), C);
+        position_embeddings = EmbeddingTable.load(w, "embeddings.position_embeddings.weight",
                 cfg.max_position_embeddings(), C);
         token_type_embeddings = cfg.type_vocab_size() == 0 ? null
-                : Embedding.load(w, "embeddings.token_type_embeddings.weight", cfg.type_vocab_size(), C);
+                : EmbeddingTable.load(w, "embeddings.token_type_embeddings.weight", cfg.type_vocab_size(), C);
         LayerNorm = dev.tongyeok.model.layer.LayerNorm.load(w, "embeddings.LayerNorm", C, cfg.layer_norm_eps());
     }
 

@@ -1,6 +1,5 @@
 package dev.tongyeok.model.bert;
 
-import dev.tongyeok.load.BertConfig;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;

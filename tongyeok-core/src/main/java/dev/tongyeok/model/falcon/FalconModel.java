@@ -1,8 +1,8 @@
 package dev.tongyeok.model.falcon;
 
-import dev.tongyeok.load.DecoderConfig;
+import dev.tongyeok.model.decoder.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.DecoderModel;
+import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
@@ -47,11 +47,16 @@ public final class FalconModel extends DecoderModel {
     /** lnMlp is null when one norm feeds both branches; for Falcon-RW it is post_attention_layernorm. */
     private record Layer(LayerNorm lnAttn, LayerNorm lnMlp, Linear qkv, Linear dense, Linear up, Linear down) {}
 
-    private FalconModel(WeightSource w, DecoderConfig cfg, TensorOps ops, Layer[] layers, LayerNorm lnF) {
-        super(w, cfg, ops);
+    /** The token embedding table's name after the checkpoint's prefix. */
+    static final String TOKEN_TABLE = "word_embeddings.weight";
+    /** The prefixes checkpoints put before the names: {@code FalconForCausalLM}'s, a bare {@code FalconModel}'s. */
+    static final String[] PREFIXES = {"transformer.", ""};
+
+    private FalconModel(WeightSource w, DecoderConfig cfg, TensorOps ops, String prefix, Layer[] layers, LayerNorm lnF) {
+        super(w, cfg, ops, prefix + TOKEN_TABLE);
         this.layers = layers;
         this.lnF = lnF;
-        this.rope = Rope.of(cfg, null);
+        this.rope = Rope.of(cfg.head_dim(), cfg.rope_theta(), cfg.rope_scaling(), null);
         this.attention = new CausalAttention(cfg.num_attention_heads(), cfg.num_key_value_heads(), cfg.head_dim());
     }
 
@@ -66,7 +71,7 @@ public final class FalconModel extends DecoderModel {
 
     /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
     public static FalconModel load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
-        String p = prefix(w, "word_embeddings.weight", "transformer.", "");
+        String p = prefix(w, TOKEN_TABLE, PREFIXES);
         int C = cfg.hidden_size();
         int H = cfg.num_attention_heads();
         int KV = cfg.num_key_value_heads();
@@ -94,7 +99,7 @@ public final class FalconModel extends DecoderModel {
                     Linear.load(w, n + "mlp.dense_4h_to_h", I, C));
         }
         checkNoMoreLayers(w, p + "h." + layers.length + ".self_attention.dense.weight", layers.length);
-        return new FalconModel(w, cfg, ops, layers, LayerNorm.load(w, p + "ln_f", C, eps));
+        return new FalconModel(w, cfg, ops, p, layers, LayerNorm.load(w, p + "ln_f", C, eps));
     }
 
     /**

@@ -1,13 +1,13 @@
 package dev.tongyeok.model.gpt2;
 
-import dev.tongyeok.load.DecoderConfig;
+import dev.tongyeok.model.decoder.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.DecoderModel;
+import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.CausalAttention;
-import dev.tongyeok.model.layer.Embedding;
+import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.tensor.ops.Ops;
@@ -33,15 +33,20 @@ public final class Gpt2Model extends DecoderModel {
     private static final int OUT = 6;
     private static final int INNER = 7;
 
-    private final Embedding wpe;
+    private final EmbeddingTable wpe;
     private final Layer[] layers;
     private final LayerNorm lnF;
     private final CausalAttention attention;
 
+    /** The token embedding table's name after the checkpoint's prefix. */
+    static final String TOKEN_TABLE = "wte.weight";
+    /** The prefixes checkpoints put before the names: {@code GPT2LMHeadModel}'s, a bare {@code GPT2Model}'s. */
+    static final String[] PREFIXES = {"transformer.", ""};
+
     private record Layer(LayerNorm ln1, Linear cAttn, Linear cProj, LayerNorm ln2, Linear cFc, Linear mlpProj) {}
 
-    private Gpt2Model(WeightSource w, DecoderConfig cfg, TensorOps ops, Embedding wpe, Layer[] layers, LayerNorm lnF) {
-        super(w, cfg, ops);
+    private Gpt2Model(WeightSource w, DecoderConfig cfg, TensorOps ops, String prefix, EmbeddingTable wpe, Layer[] layers, LayerNorm lnF) {
+        super(w, cfg, ops, prefix + TOKEN_TABLE);
         this.wpe = wpe;
         this.layers = layers;
         this.lnF = lnF;
@@ -60,7 +65,7 @@ public final class Gpt2Model extends DecoderModel {
 
     /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
     public static Gpt2Model load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
-        String p = prefix(w, "wte.weight", "transformer.", "");
+        String p = prefix(w, TOKEN_TABLE, PREFIXES);
         int C = cfg.hidden_size();
         int I = cfg.intermediate_size();
         double eps = cfg.norm_eps();
@@ -72,7 +77,7 @@ public final class Gpt2Model extends DecoderModel {
                     Linear.load(w, n + "mlp.c_fc", C, I, true, null), Linear.load(w, n + "mlp.c_proj", I, C, true, null));
         }
         checkNoMoreLayers(w, p + "h." + layers.length + ".ln_1.weight", layers.length);
-        return new Gpt2Model(w, cfg, ops, Embedding.load(w, p + "wpe.weight", cfg.max_position_embeddings(), C), layers,
+        return new Gpt2Model(w, cfg, ops, p, EmbeddingTable.load(w, p + "wpe.weight", cfg.max_position_embeddings(), C), layers,
                 LayerNorm.load(w, p + "ln_f", C, eps));
     }
 

@@ -1,7 +1,5 @@
 package dev.tongyeok.model.layer;
 
-import dev.tongyeok.load.DecoderConfig;
-
 /**
  * Rotary position embeddings as HF transformers applies them ({@code rotate_half}): in each head
  * of width D, the pair (x[i], x[i + D/2]) is rotated by the angle position · f_i, with
@@ -21,18 +19,18 @@ public final class Rope {
     }
 
     /**
-     * The rotation of heads of width {@code cfg.head_dim()}.
+     * The rotation of heads of width {@code D} with base {@code theta}.
      *
+     * @param scaling the frequencies' scaling, or null
      * @param freqFactors per-frequency divisors (D/2 values), or null
      * @throws IllegalArgumentException when freqFactors has another length
      */
-    public static Rope of(DecoderConfig cfg, float[] freqFactors) {
-        int D = cfg.head_dim();
+    public static Rope of(int D, double theta, RopeScaling scaling, float[] freqFactors) {
         double[] f = new double[D / 2];
         for (int i = 0; i < D / 2; i++) {
-            f[i] = 1.0 / Math.pow(cfg.rope_theta(), 2.0 * i / D);
+            f[i] = 1.0 / Math.pow(theta, 2.0 * i / D);
         }
-        DecoderConfig.RopeScaling s = cfg.rope_scaling();
+        RopeScaling s = scaling;
         if (s != null && s.type().equals("linear")) {
             for (int i = 0; i < f.length; i++) {
                 f[i] /= s.factor();

@@ -1,8 +1,8 @@
 package dev.tongyeok.model.llama;
 
-import dev.tongyeok.load.DecoderConfig;
+import dev.tongyeok.model.decoder.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.DecoderModel;
+import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
@@ -35,6 +35,11 @@ public final class LlamaModel extends DecoderModel {
     private static final int GATE = 6;
     private static final int UP = 7;
 
+    /** The token embedding table's name after the checkpoint's prefix. */
+    static final String TOKEN_TABLE = "embed_tokens.weight";
+    /** The prefixes checkpoints put before the names: {@code LlamaForCausalLM}'s, a bare {@code LlamaModel}'s. */
+    static final String[] PREFIXES = {"model.", ""};
+
     private final Layer[] layers;
     private final RmsNorm norm;
     private final Rope rope;
@@ -43,8 +48,8 @@ public final class LlamaModel extends DecoderModel {
     private record Layer(RmsNorm inputNorm, Linear q, Linear k, Linear v, RmsNorm qNorm, RmsNorm kNorm, Linear o,
             RmsNorm postNorm, Linear gate, Linear up, Linear down) {}
 
-    private LlamaModel(WeightSource w, DecoderConfig cfg, TensorOps ops, Layer[] layers, RmsNorm norm, Rope rope) {
-        super(w, cfg, ops);
+    private LlamaModel(WeightSource w, DecoderConfig cfg, TensorOps ops, String prefix, Layer[] layers, RmsNorm norm, Rope rope) {
+        super(w, cfg, ops, prefix + TOKEN_TABLE);
         this.layers = layers;
         this.norm = norm;
         this.rope = rope;
@@ -63,7 +68,7 @@ public final class LlamaModel extends DecoderModel {
 
     /** As {@link #load(WeightSource, DecoderConfig)}, computing with {@code ops}. */
     public static LlamaModel load(WeightSource w, DecoderConfig cfg, TensorOps ops) {
-        String p = prefix(w, "embed_tokens.weight", "model.", "");
+        String p = prefix(w, TOKEN_TABLE, PREFIXES);
         int C = cfg.hidden_size();
         int H = cfg.num_attention_heads();
         int KV = cfg.num_key_value_heads();
@@ -85,7 +90,7 @@ public final class LlamaModel extends DecoderModel {
         }
         checkNoMoreLayers(w, p + "layers." + layers.length + ".input_layernorm.weight", layers.length);
         float[] factors = w.find("rope_freqs.weight").map(f -> f.tensor().toFloatArray()).orElse(null);
-        return new LlamaModel(w, cfg, ops, layers, RmsNorm.load(w, p + "norm", C, eps), Rope.of(cfg, factors));
+        return new LlamaModel(w, cfg, ops, p, layers, RmsNorm.load(w, p + "norm", C, eps), Rope.of(cfg.head_dim(), cfg.rope_theta(), cfg.rope_scaling(), factors));
     }
 
     @Override

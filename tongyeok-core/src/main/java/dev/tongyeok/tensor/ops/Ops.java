@@ -70,6 +70,9 @@ public final class Ops {
         }
         try {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                if (System.getProperty("tongyeok.lanes") == null) {
+                    slow("the Vector API module is not loaded (start java with --add-modules jdk.incubator.vector)");
+                }
                 try {
                     return new ScalarOps(Integer.getInteger("tongyeok.lanes", 1));
                 } catch (IllegalArgumentException e) {
@@ -80,12 +83,23 @@ public final class Ops {
             }
             VectorOps v = new VectorOps();
             if (VectorOps.L < 4) {
+                slow("this platform's float vectors have " + VectorOps.L + " lanes, fewer than 4");
                 return new ScalarOps();
             }
             return "vector".equals(want) ? v : new TieredOps(v);
         } catch (LinkageError e) {
+            slow("the Vector API failed to start (" + e + ")");
             return new ScalarOps();
         }
+    }
+
+    /**
+     * Says once, on standard error, why the scalar kernels run: the same results, 3–5 times slower.
+     * Not said when the scalar kernels were asked for ({@code tongyeok.ops=scalar}) or when
+     * {@code tongyeok.lanes} is set (the launcher's light commands, which choose them).
+     */
+    private static void slow(String why) {
+        System.err.println("tongyeok: computing with the scalar kernels, 3-5x slower: " + why);
     }
 
     /** The kernels this JVM uses. */

@@ -44,6 +44,11 @@ public final class TieredOps implements TensorOps {
         return warm;
     }
 
+    /** Whether the warm-up has started (on a background thread or a caller's) or is done. */
+    boolean warmUpStarted() {
+        return warming.get();
+    }
+
     /**
      * Runs the background warm-up now, on the calling thread, and switches to the vector kernels.
      * For benchmarks and servers that would rather pay it before their first request.

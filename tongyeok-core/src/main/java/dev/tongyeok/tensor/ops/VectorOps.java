@@ -9,6 +9,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bits alone, in a batch, early or late in a run.
  */
 public final class VectorOps implements TensorOps {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = species(System.getProperty("tongyeok.vectorBits"));
     static final int L = S.length();
     private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED.withShape(S.vectorShape())
             .check(int.class);
@@ -37,6 +38,30 @@ public final class VectorOps implements TensorOps {
         for (int i = 0, step = L / 2; step >= 1; i++, step /= 2) {
             TREE[i] = VectorShuffle.iota(S, step, 1, true);
         }
+    }
+
+    /**
+     * The platform's preferred float vectors, or narrower ones when {@code bits} (the system
+     * property {@code tongyeok.vectorBits}: 128, 256 or 512) asks for them, so that the tests run the
+     * code paths of a 128-bit ARM or a 256-bit AVX2 machine here. A width the platform lacks or an
+     * unusable value keeps the preferred width, with one line on standard error.
+     */
+    static VectorSpecies<Float> species(String bits) {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (bits == null || bits.isBlank()) {
+            return preferred;
+        }
+        try {
+            int n = Integer.parseInt(bits.trim());
+            if ((n == 128 || n == 256 || n == 512) && n <= preferred.vectorBitSize()) {
+                return VectorSpecies.of(float.class, VectorShape.forBitSize(n));
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as any other unusable value
+        }
+        System.err.println("tongyeok: ignoring tongyeok.vectorBits=" + bits + " (expected 128, 256 or 512, at most this "
+                + "platform's " + preferred.vectorBitSize() + "); using " + preferred.vectorBitSize() + "-bit vectors");
+        return preferred;
     }
 
     /** The sum of the lanes in a fixed pairwise order. */

@@ -1,6 +1,6 @@
 package dev.tongyeok.tokenize.normalize;
 
-import dev.tongyeok.tokenize.CharChanges;
+import dev.tongyeok.tokenize.unicode.CharChanges;
 import dev.tongyeok.tokenize.NormalizedString;
 import dev.tongyeok.tokenize.Normalizer;
 import dev.tongyeok.tokenize.TokenizerException;

@@ -1,6 +1,5 @@
 package dev.tongyeok.tokenize.unicode;
 
-import dev.tongyeok.tokenize.CharChanges;
 
 /**
  * NFD, NFKD, NFC and NFKC with alignment changes, matching {@code unicode-normalization-alignments

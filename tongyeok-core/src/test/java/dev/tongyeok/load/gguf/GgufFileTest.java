@@ -112,7 +112,8 @@ class GgufFileTest {
         assertTrue(message(bad).matches(".*offset 0x[0-9a-f]+: .*(ends in|beyond the end).*"), message(bad));
 
         Files.write(bad, Arrays.copyOf(ok, ok.length - 16));
-        assertTrue(message(bad).contains("tensor token_embd.weight needs bytes"), message(bad));
+        assertTrue(message(bad).matches(".*offset 0x[0-9a-f]+: tensor token_embd.weight needs 128 bytes .*beyond the end.*"),
+                message(bad));
 
         Path iq = tmp.resolve("iq.gguf");
         new GgufWriter(3).tensor("w", 16, new long[] {1, 256}, new byte[66]).write(iq);
@@ -121,6 +122,62 @@ class GgufFileTest {
         Path rows = tmp.resolve("rows.gguf");
         new GgufWriter(3).tensor("w", 8, new long[] {2, 40}, new byte[2 * 34 * 2]).write(rows);
         assertTrue(message(rows).contains("rows of 40 values, not whole blocks of 32"), message(rows));
+    }
+
+    @Test
+    void craftedHeadersAreRefusedBeforeAnythingIsAllocated() throws Exception {
+        // Two tensors made to share bytes: the second's offset field rewritten to the first's.
+        Path f = tmp.resolve("overlap.gguf");
+        new GgufWriter(3).f32Tensor("first.weight", new long[] {16}, new float[16])
+                .f32Tensor("second.weight", new long[] {8}, new float[8]).write(f);
+        byte[] b = Files.readAllBytes(f);
+        int field = indexOf(b, "second.weight") + "second.weight".length() + 4 + 8 + 4; // dims, shape, type
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(field, 32);
+        Files.write(f, b);
+        assertTrue(message(f).matches(".*offset 0x[0-9a-f]+: tensor second.weight starts at data offset 32, inside "
+                + "tensor first.weight \\(data offsets 0 to 64\\)"), message(f));
+
+        // A shape whose byte count overflows a long must not wrap around to a size that fits.
+        Path big = tmp.resolve("overflow.gguf");
+        new GgufWriter(3).tensor("w", 0, new long[] {1L << 40, 1L << 40}, new byte[32]).write(big);
+        assertTrue(message(big).matches(".*offset 0x[0-9a-f]+: tensor w has shape \\[1099511627776, 1099511627776\\], "
+                + "more bytes than any file holds"), message(big));
+
+        // A UINT64 array of 2^30 elements in a 1 GiB sparse file: 8 GiB it cannot hold, refused from
+        // its count (reading it would allocate 8 GiB first).
+        Path arr = tmp.resolve("array.gguf");
+        new GgufWriter(3).put("huge", ValueType.ARRAY, new Arr(ValueType.UINT64, List.of(1L, 2L))).write(arr);
+        byte[] a = Files.readAllBytes(arr);
+        int count = indexOf(a, "huge") + "huge".length() + 4 + 4; // value type, element type
+        java.nio.ByteBuffer.wrap(a).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(count, 1L << 30);
+        Files.write(arr, a);
+        try (var ch = java.nio.channels.FileChannel.open(arr, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(1), (1L << 30) - 1); // the rest a hole of zeros
+        }
+        assertTrue(message(arr).contains("metadata huge claims 1073741824 elements, more than the file holds"),
+                message(arr));
+
+        // general.alignment: a power of two, stored as UINT32 as llama.cpp writes it.
+        Path al = tmp.resolve("alignment.gguf");
+        new GgufWriter(3).u32("general.alignment", 48).write(al);
+        assertTrue(message(al).matches(".*offset 0x[0-9a-f]+: metadata general.alignment is 48 of type UINT32.*"),
+                message(al));
+        new GgufWriter(3).put("general.alignment", ValueType.UINT64, 32L).write(al);
+        assertTrue(message(al).contains("general.alignment is 32 of type UINT64"), message(al));
+    }
+
+    static int indexOf(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (haystack[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError(needle + " is not in the file");
     }
 
     static String message(Path f) {

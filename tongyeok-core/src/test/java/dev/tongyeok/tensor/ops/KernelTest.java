@@ -27,6 +27,22 @@ class KernelTest {
     void vectorKernelsAreInUse() {
         assertTrue(VectorOps.L >= 4, "this machine has SIMD; the preferred species has " + VectorOps.L + " lanes");
         assertEquals(vector.name(), Ops.get().name());
+        // Surefire runs these tests again at 128 and 256 bits: they must run at the width asked for.
+        String bits = System.getProperty("tongyeok.vectorBits");
+        if (bits != null) {
+            assertEquals(Integer.parseInt(bits) / Float.SIZE, VectorOps.L, "tongyeok.vectorBits=" + bits);
+        }
+        System.out.println("kernels at " + VectorOps.L * Float.SIZE + " bits (" + VectorOps.L + " float lanes)");
+    }
+
+    @Test
+    void unusableVectorWidthsKeepThePreferredOne() {
+        int preferred = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        for (String bad : new String[] {"96", "1024", "wide", "64"}) {
+            assertEquals(preferred, VectorOps.species(bad).vectorBitSize(), bad);
+        }
+        assertEquals(128, VectorOps.species("128").vectorBitSize());
+        assertEquals(preferred, VectorOps.species(null).vectorBitSize());
     }
 
     float[] randoms(int n, float scale) {

@@ -75,17 +75,21 @@ class TieredOpsTest {
     }
 
     @Test
-    void manySmallProductsStartTheBackgroundWarmUp() throws InterruptedException {
+    void manySmallProductsStartTheBackgroundWarmUp() {
         TieredOps tiered = new TieredOps(new VectorOps());
         int C = 64;
         float[] wv = randoms(C * C);
         PackedMatrix w = PackedMatrix.pack(C, C, (c, o) -> wv[c * C + o]);
         float[] x = randoms(C);
         float[] y = new float[C];
-        for (int i = 0; i < TieredOps.WARM_AFTER; i++) {
+        for (int i = 0; i < TieredOps.WARM_AFTER - 1; i++) {
             tiered.matmul(x, 1, w, null, y, 0, w.panels());
         }
-        tiered.warmUp(); // waits for the background thread started by the calls above
+        assertFalse(tiered.warmUpStarted(), "fewer than WARM_AFTER small products leave the kernels cold");
+        tiered.matmul(x, 1, w, null, y, 0, w.panels());
+        // The products themselves start it: warmUp() below would otherwise start it on this thread.
+        assertTrue(tiered.warmUpStarted(), "the WARM_AFTER-th small product starts the background warm-up");
+        tiered.warmUp(); // waits for the background thread
         assertTrue(tiered.warm());
     }
 }

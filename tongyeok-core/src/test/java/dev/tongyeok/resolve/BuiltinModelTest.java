@@ -1,5 +1,7 @@
-package dev.tongyeok.load;
+package dev.tongyeok.resolve;
 
+import dev.tongyeok.model.bert.BertFamily;
+import dev.tongyeok.model.bert.BertConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +24,7 @@ class BuiltinModelTest {
         var onnx = m.onnxFile();
         assertEquals(m.weightBytes(), Files.size(onnx));
         assertEquals(onnx, m.onnxFile(), "unpacked once, then reused");
-        BertConfig c = OnnxWeights.read(onnx).inferBertConfig();
+        BertConfig c = new BertFamily().config(OnnxWeights.read(onnx));
         assertEquals(m.dimensions(), c.hidden_size());
         assertEquals(m.layers(), c.num_hidden_layers());
         assertTrue(m.maxSeqLength() <= c.max_position_embeddings());

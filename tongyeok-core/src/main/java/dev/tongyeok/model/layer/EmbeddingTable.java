@@ -3,6 +3,7 @@ package dev.tongyeok.model.layer;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.Weight;
 import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.TokenTable;
 import dev.tongyeok.tensor.DType;
 import dev.tongyeok.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +16,7 @@ import java.nio.ByteOrder;
  * used). GGML block-quantized tables decode one row's blocks. Quantized tables (uint8/int8 behind ONNX {@code DequantizeLinear}) are dequantized
  * per row as onnxruntime does: (q − zero point) · scale.
  */
-public final class Embedding {
+public final class EmbeddingTable implements TokenTable {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
@@ -26,7 +27,7 @@ public final class Embedding {
     private final float zeroPoint;
     private final boolean quantized;
 
-    private Embedding(String name, Tensor table, float scale, float zeroPoint, boolean quantized) {
+    private EmbeddingTable(String name, Tensor table, float scale, float zeroPoint, boolean quantized) {
         this.name = name;
         this.table = table;
         this.rows = (int) table.dim(0);
@@ -41,7 +42,7 @@ public final class Embedding {
      *
      * @throws ModelException when missing, of another shape, or of an unsupported type
      */
-    public static Embedding load(WeightSource source, String name, int V, int C) {
+    public static EmbeddingTable load(WeightSource source, String name, int V, int C) {
         Weight w = V < 0 ? source.get(name) : source.get(name, V, C);
         Tensor t = w.tensor();
         if (t.rank() != 2 || t.dim(1) != C) {
@@ -53,31 +54,27 @@ public final class Embedding {
                 throw new ModelException(source.source() + ": tensor " + name
                         + ": only one scale and zero point per table are supported");
             }
-            return new Embedding(name, t, w.scale().getFloat(0), w.zeroPoint() == null ? 0 : w.zeroPoint().getFloat(0),
+            return new EmbeddingTable(name, t, w.scale().getFloat(0), w.zeroPoint() == null ? 0 : w.zeroPoint().getFloat(0),
                     true);
         }
         if (t.type() != DType.F32 && t.type() != DType.F16 && t.type() != DType.BF16 && !t.type().blockQuantized()) {
             throw new ModelException(source.source() + ": tensor " + name + " has type " + t.type()
                     + " (expected F32, F16, BF16, GGML blocks or a quantized table)");
         }
-        return new Embedding(name, t, 1, 0, false);
+        return new EmbeddingTable(name, t, 1, 0, false);
     }
 
-    /** The number of rows, V. */
+    @Override
     public int rows() {
         return rows;
     }
 
-    /** The width, C. */
+    @Override
     public int width() {
         return C;
     }
 
-    /**
-     * Writes row {@code id} to {@code dst[off, off + C)}.
-     *
-     * @throws IndexOutOfBoundsException when id is not in [0, V)
-     */
+    @Override
     public void lookup(int id, float[] dst, int off) {
         if (id < 0 || id >= rows) {
             throw new IndexOutOfBoundsException(name + ": row " + id + " outside [0, " + rows + ")");

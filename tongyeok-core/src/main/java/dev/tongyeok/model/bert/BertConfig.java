@@ -1,9 +1,7 @@
-package dev.tongyeok.load;
+package dev.tongyeok.model.bert;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Path;
+import dev.tongyeok.load.ModelException;
+import dev.tongyeok.model.ModelConfig;
 import java.util.Locale;
 
 /**
@@ -57,48 +55,6 @@ public record BertConfig(int vocab_size, int hidden_size, int num_hidden_layers,
     /** The width of one attention head. */
     public int headSize() {
         return hidden_size / num_attention_heads;
-    }
-
-    /**
-     * Reads a {@code config.json}.
-     *
-     * @throws ModelException when a key is missing or of the wrong type, naming the file and the key
-     * @throws IOException when the file cannot be read
-     */
-    public static BertConfig read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ModelException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelException(file + ": expected a JSON object");
-        }
-        String type = root.path("model_type").asText("bert");
-        if (!type.equals("bert")) {
-            throw new ModelException(file + ": model_type '" + type + "' is not supported (expected bert)");
-        }
-        return new BertConfig(intKey(root, file, "vocab_size", -1), intKey(root, file, "hidden_size", -1),
-                intKey(root, file, "num_hidden_layers", -1), intKey(root, file, "num_attention_heads", -1),
-                intKey(root, file, "intermediate_size", -1), root.path("hidden_act").asText("gelu"),
-                intKey(root, file, "max_position_embeddings", 512), intKey(root, file, "type_vocab_size", 2),
-                root.path("layer_norm_eps").asDouble(1e-12));
-    }
-
-    private static int intKey(JsonNode root, Path file, String key, int fallback) {
-        JsonNode n = root.get(key);
-        if (n == null) {
-            if (fallback < 0) {
-                throw new ModelException(file + ": key " + key + " is missing");
-            }
-            return fallback;
-        }
-        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-            throw new ModelException(file + ": key " + key + " must be an integer, found " + n);
-        }
-        return n.intValue();
     }
 
     /** This configuration as config.json text. */

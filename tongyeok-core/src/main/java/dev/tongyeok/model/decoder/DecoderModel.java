@@ -1,9 +1,10 @@
-package dev.tongyeok.model;
+package dev.tongyeok.model.decoder;
 
-import dev.tongyeok.load.DecoderConfig;
+import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.model.Transformer;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.layer.Embedding;
+import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.tensor.ops.TensorOps;
 
 /**
@@ -17,18 +18,27 @@ public abstract class DecoderModel implements Transformer {
     /** The kernels. */
     protected final TensorOps ops;
     private final String source;
-    private final Embedding embed;
+    private final EmbeddingTable embed;
 
     /**
-     * Reads the token embedding table of {@code w} ({@link Models#tokenEmbeddings}).
+     * Reads the token embedding table {@code tokenTable} of {@code w}.
      *
      * @throws ModelException when the table is missing or of another shape
      */
-    protected DecoderModel(WeightSource w, DecoderConfig cfg, TensorOps ops) {
+    protected DecoderModel(WeightSource w, DecoderConfig cfg, TensorOps ops, String tokenTable) {
         this.cfg = cfg;
         this.ops = ops;
         this.source = w.source();
-        this.embed = Models.tokenEmbeddings(w, cfg);
+        this.embed = tokenTable(w, cfg, tokenTable);
+    }
+
+    /**
+     * The token embedding table called {@code name} in {@code w}, of the configured shape.
+     *
+     * @throws ModelException when it is missing or of another shape
+     */
+    public static EmbeddingTable tokenTable(WeightSource w, DecoderConfig cfg, String name) {
+        return EmbeddingTable.load(w, name, cfg.vocab_size(), cfg.hidden_size());
     }
 
     @Override

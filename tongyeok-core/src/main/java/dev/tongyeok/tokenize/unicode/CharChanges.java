@@ -1,5 +1,6 @@
-package dev.tongyeok.tokenize;
+package dev.tongyeok.tokenize.unicode;
 
+import dev.tongyeok.tokenize.NormalizedString;
 import java.util.Arrays;
 
 /**
