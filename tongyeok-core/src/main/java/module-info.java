@@ -10,9 +10,11 @@
 module dev.tongyeok.core {
     requires transitive com.fasterxml.jackson.databind;
     requires jdk.incubator.vector;
+    requires java.net.http;
 
     exports dev.tongyeok.embed;
     exports dev.tongyeok.resolve;
+    exports dev.tongyeok.hub;
     exports dev.tongyeok.model;
     exports dev.tongyeok.load;
     exports dev.tongyeok.tensor;

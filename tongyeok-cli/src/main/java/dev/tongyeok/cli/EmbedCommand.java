@@ -136,7 +136,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (dimensions != null && dimensions > embedder.dimensions()) {
             throw new InputException("--dimensions " + dimensions + " exceeds " + embedder.name() + "'s " + embedder.dimensions());
         }
-        EmbedOptions options = new EmbedOptions(pool, normalize, prompt == null ? "" : prompt,
+        EmbedOptions options = new EmbedOptions(pool, normalize, prompt,
                 dimensions == null ? 0 : dimensions, maxLength == null ? 0 : maxLength);
         PrintWriter err = spec.commandLine().getErr();
         List<float[][]> npy = new ArrayList<>();

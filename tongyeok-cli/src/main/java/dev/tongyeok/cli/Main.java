@@ -29,6 +29,7 @@ public final class Main implements Runnable {
         COMMANDS.put("attention", AttentionCommand::new);
         COMMANDS.put("similarity", SimilarityCommand::new);
         COMMANDS.put("models", ModelsCommand::new);
+        COMMANDS.put("pull", PullCommand::new);
         COMMANDS.put("serve", ServeCommand::new);
         COMMANDS.put("index", IndexCommand::new);
         COMMANDS.put("search", SearchCommand::new);

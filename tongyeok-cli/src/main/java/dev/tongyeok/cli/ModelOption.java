@@ -1,7 +1,9 @@
 package dev.tongyeok.cli;
 
 import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.hub.HubClient;
 import dev.tongyeok.resolve.BuiltinModel;
+import dev.tongyeok.resolve.ModelSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -13,9 +15,13 @@ import picocli.CommandLine.Option;
  */
 final class ModelOption {
     @Option(names = "--model", paramLabel = "SPEC", defaultValue = "all-minilm-l6-v2",
-            description = "built-in model name, model directory, .onnx or .gguf file or Hub id org/name in the local "
-                    + "Hugging Face cache (default: ${DEFAULT-VALUE})")
+            description = "built-in model name, model directory, .onnx or .gguf file, Hub id (org/name, org/name@REVISION, "
+                    + "org/name:TAG for a GGUF file; downloaded into the Hugging Face cache when missing) or ollama:NAME[:TAG] "
+                    + "(default: ${DEFAULT-VALUE})")
     String spec;
+
+    @Option(names = {"-q", "--quiet"}, description = "no download progress on standard error")
+    boolean quiet;
 
     Embedder load(PrintWriter err) throws IOException {
         announce(err);
@@ -29,6 +35,8 @@ final class ModelOption {
     }
 
     private void announce(PrintWriter err) {
+        ModelSpec.useHub(HubClient.standard(quiet ? HubClient.Progress.NONE : DownloadProgress.onStderr(err),
+                err::println));
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent() && !builtin.get().unpacked()) {
             BuiltinModel m = builtin.get();

@@ -101,6 +101,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        // Hub models are downloaded before the server reports ready, with their progress on standard error.
+        dev.tongyeok.resolve.ModelSpec.useHub(dev.tongyeok.hub.HubClient.standard(DownloadProgress.onStderr(err),
+                err::println));
         List<EmbeddingServer.ModelSource> sources = new ArrayList<>();
         for (String m : models.isEmpty() ? List.of(BuiltinModel.defaultModel().name()) : models) {
             sources.add(EmbeddingServer.ModelSource.parse(m));

@@ -178,6 +178,26 @@ class EmbedCommandTest {
         assertEquals(List.of(want.getTokens()), JSON.convertValue(n.get("tokens"), List.class));
         assertEquals(want.getTokens().length, n.get("embeddings").size());
         assertEquals(384, n.get("embeddings").get(0).size());
+        // The raw hidden states (TEI's /embed_all, sentence-transformers' token_embeddings), as ONNX
+        // Runtime computes them; with --normalize each row made unit length.
+        int[] ids = Arrays.stream(want.getIds()).mapToInt(x -> (int) x).toArray();
+        float[][] ref = ort.hidden(ids, new int[ids.length]);
+        Path unit = dir.resolve("unit.jsonl");
+        assertEquals(0, run("embed", "--pooling", "none", "--normalize", "--format", "jsonl", "--output", unit.toString(),
+                "I love you so much.").code());
+        JsonNode u = JSON.readTree(Files.readString(unit));
+        for (int t = 0; t < ref.length; t++) {
+            double norm = 0;
+            for (float x : ref[t]) {
+                norm += (double) x * x;
+            }
+            norm = Math.sqrt(norm);
+            for (int c = 0; c < ref[t].length; c++) {
+                assertEquals(ref[t][c], n.get("embeddings").get(t).get(c).floatValue(),
+                        dev.tongyeok.embed.ModelParityTest.MAX_ABS_HIDDEN, "raw row " + t);
+                assertEquals(ref[t][c] / norm, u.get("embeddings").get(t).get(c).floatValue(), 1e-5, "unit row " + t);
+            }
+        }
 
         Path table = dir.resolve("table.txt");
         r = run("embed", "--output", table.toString(), "I love you so much.");
@@ -300,7 +320,7 @@ class EmbedCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse(Files.exists(out), "no half-written output");
 
-        for (String[] args : new String[][] {{"embed", "--layer", "7", "x"}, {"embed", "--pooling", "max", "x"},
+        for (String[] args : new String[][] {{"embed", "--layer", "7", "x"}, {"embed", "--pooling", "median", "x"},
             {"embed", "--format", "csv", "x"}, {"embed"}, {"embed", "--model", "no/such/dir", "x"},
             {"embed", "--dimensions", "999", "x"}, {"attention", "--head", "13", "x"}, {"similarity", "only one"}}) {
             r = run(args);

@@ -7,14 +7,15 @@ import dev.tongyeok.model.Pooling;
  *
  * @param pooling pooling, or null for the model's sentence-transformers default
  * @param normalize L2-normalize sentence vectors, or null for the model's default
- * @param prompt text put before every input (E5's {@code "query: "}), or "" for none
+ * @param prompt text put before every input (E5's {@code "query: "}), "" for none, or null for the
+ *     model's default prompt (sentence-transformers' {@code default_prompt_name}; most models have none)
  * @param dimensions keep only the first n dimensions, then renormalize (Matryoshka); 0 keeps all
  * @param maxLength the token limit, special tokens included; 0 for the model's
  */
 public record EmbedOptions(Pooling pooling, Boolean normalize, String prompt, int dimensions, int maxLength) {
 
     /** The model's defaults. */
-    public static final EmbedOptions DEFAULTS = new EmbedOptions(null, null, "", 0, 0);
+    public static final EmbedOptions DEFAULTS = new EmbedOptions(null, null, null, 0, 0);
 
     /**
      * @throws IllegalArgumentException when dimensions or maxLength is negative
@@ -24,7 +25,6 @@ public record EmbedOptions(Pooling pooling, Boolean normalize, String prompt, in
             throw new IllegalArgumentException("dimensions and max length must be >= 0, got " + dimensions + " and "
                     + maxLength);
         }
-        prompt = prompt == null ? "" : prompt;
     }
 
     /** These options with another pooling. */

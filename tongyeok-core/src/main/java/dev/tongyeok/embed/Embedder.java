@@ -157,6 +157,11 @@ public final class Embedder {
         return pooling(options) != Pooling.NONE && files.normalize();
     }
 
+    /** The prompt put before inputs under {@code options}: theirs, else the model's default ("" for most models). */
+    public String prompt(EmbedOptions options) {
+        return options.prompt() != null ? options.prompt() : files.defaultPrompt();
+    }
+
     /** The token limit that applies under {@code options}, special tokens included. */
     public int maxLength(EmbedOptions options) {
         int max = Math.min(files.maxSeqLength(), files.config().max_position_embeddings());
@@ -183,7 +188,7 @@ public final class Embedder {
     }
 
     /**
-     * Tokenizes {@code options.prompt() + text} for {@link #embedEncoded}: special tokens added,
+     * Tokenizes {@link #prompt}{@code (options) + text} for {@link #embedEncoded}: special tokens added,
      * truncated to {@link #maxLength(EmbedOptions)} as HuggingFace truncates, with the report of what
      * was cut.
      *
@@ -201,7 +206,7 @@ public final class Embedder {
      */
     public EncodedInput encode(String text, EmbedOptions options, boolean fromLeft) {
         checkDimensions(options);
-        String input = options.prompt() + text;
+        String input = prompt(options) + text;
         Truncation t = new Truncation(maxLength(options), 0, Truncation.Strategy.LONGEST_FIRST, fromLeft);
         Encoding e = tokenizer.withTruncation(t).encode(input);
         TruncationReport cut = TruncationReport.of(e, input, fromLeft, tokenizer);
@@ -357,7 +362,7 @@ public final class Embedder {
      * sentence vector.
      */
     public Inspection inspectStatic(String text, EmbedOptions options) {
-        String input = options.prompt() + text;
+        String input = prompt(options) + text;
         Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
         TruncationReport cut = TruncationReport.of(e, input, false, tokenizer);
         return new Inspection(e, staticRows(e), List.of(), new float[0][][][], null, cut.originalTokens(),
@@ -378,7 +383,7 @@ public final class Embedder {
      * hidden state, each layer's and head's attention.
      */
     public Inspection inspect(String text, EmbedOptions options) {
-        String input = options.prompt() + text;
+        String input = prompt(options) + text;
         Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
         int T = e.length();
         int L = files.config().num_hidden_layers();

@@ -1,5 +1,11 @@
 package dev.tongyeok.load;
 
+import dev.tongyeok.tensor.DType;
+import dev.tongyeok.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,11 +54,11 @@ public interface WeightSource {
      * norms and biases stay F32 in every format.
      */
     default String weightType() {
-        java.util.Map<dev.tongyeok.tensor.DType, Long> elements = new java.util.EnumMap<>(dev.tongyeok.tensor.DType.class);
-        for (dev.tongyeok.tensor.Tensor t : matrices()) {
+        Map<DType, Long> elements = new EnumMap<>(DType.class);
+        for (Tensor t : matrices()) {
             elements.merge(t.type(), t.elementCount(), Long::sum);
         }
-        return elements.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+        return elements.entrySet().stream().max(Map.Entry.comparingByValue())
                 .map(e -> switch (e.getKey()) {
                     case F32 -> "float32";
                     case F16 -> "float16";
@@ -67,8 +73,8 @@ public interface WeightSource {
      * The rank-2 tensors as stored, for {@link #weightType()}; sources whose {@link #find} does work
      * per tensor (a permutation, a transpose) list them without it.
      */
-    default java.util.List<dev.tongyeok.tensor.Tensor> matrices() {
-        java.util.List<dev.tongyeok.tensor.Tensor> out = new java.util.ArrayList<>();
+    default List<Tensor> matrices() {
+        List<Tensor> out = new ArrayList<>();
         for (String n : names()) {
             find(n).map(Weight::tensor).filter(t -> t.rank() == 2).ifPresent(out::add);
         }

@@ -107,4 +107,27 @@ public record PackedBatch(int[] ids, int[] typeIds, int[] positions, int[] seqSt
             }
         });
     }
+
+    /**
+     * Fails when an id, position or token type of the batch is outside the model's tables.
+     *
+     * @param types rows of the token type table; 0 when the model has none (types are then not read)
+     * @throws IllegalArgumentException naming the row and the table
+     */
+    public void checkTables(int vocab, int maxPositions, int types) {
+        for (int t = 0; t < tokens(); t++) {
+            if (ids[t] < 0 || ids[t] >= vocab) {
+                throw new IllegalArgumentException("token id " + ids[t] + " at row " + t + " is outside the vocabulary [0, "
+                        + vocab + ")");
+            }
+            if (positions[t] < 0 || positions[t] >= maxPositions) {
+                throw new IllegalArgumentException("position " + positions[t] + " at row " + t + " is beyond the model's "
+                        + maxPositions + " positions (max_position_embeddings)");
+            }
+            if (types > 0 && (typeIds[t] < 0 || typeIds[t] >= types)) {
+                throw new IllegalArgumentException("token type " + typeIds[t] + " at row " + t + " is outside [0, "
+                        + types + ")");
+            }
+        }
+    }
 }

@@ -27,6 +27,7 @@ public final class ModelFiles {
     private final boolean normalize;
     private final int maxSeqLength;
     private final Map<String, String> prompts;
+    private final String defaultPrompt;
 
     /**
      * @param name what the user called it (a built-in name or a path)
@@ -42,7 +43,7 @@ public final class ModelFiles {
     public ModelFiles(String name, Tokenizer tokenizer, WeightSource weights, ModelConfig config, Pooling pooling,
             boolean normalize, int maxSeqLength, Map<String, String> prompts) {
         this(name, CompletableFuture.completedFuture(Objects.requireNonNull(tokenizer, "tokenizer")), weights, config,
-                pooling, normalize, maxSeqLength, prompts);
+                pooling, normalize, maxSeqLength, prompts, "");
     }
 
     /** Files without named prompts. */
@@ -52,7 +53,7 @@ public final class ModelFiles {
     }
 
     ModelFiles(String name, CompletableFuture<Tokenizer> tokenizer, WeightSource weights, ModelConfig config,
-            Pooling pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts) {
+            Pooling pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts, String defaultPrompt) {
         this.name = name;
         this.tokenizer = tokenizer;
         this.weights = weights;
@@ -61,11 +62,12 @@ public final class ModelFiles {
         this.normalize = normalize;
         this.maxSeqLength = maxSeqLength;
         this.prompts = Map.copyOf(prompts);
+        this.defaultPrompt = defaultPrompt;
     }
 
     /** These files under another name. */
     public ModelFiles withName(String newName) {
-        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength, prompts);
+        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength, prompts, defaultPrompt);
     }
 
     /** What the user called it (a built-in name or a path). */
@@ -116,6 +118,14 @@ public final class ModelFiles {
     /** The longest input in tokens, special tokens included. */
     public int maxSeqLength() {
         return maxSeqLength;
+    }
+
+    /**
+     * The prompt put before inputs when the caller names none: the one
+     * {@code config_sentence_transformers.json}'s {@code default_prompt_name} names, else "".
+     */
+    public String defaultPrompt() {
+        return defaultPrompt;
     }
 
     /** Named prompts put before inputs, possibly empty. */

@@ -1,6 +1,9 @@
 package dev.tongyeok.resolve;
 
 import dev.tongyeok.tokenize.json.TokenizerJson;
+import dev.tongyeok.hub.HubClient;
+import dev.tongyeok.hub.HubId;
+import dev.tongyeok.hub.OllamaStore;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.ModelConfig;
@@ -27,8 +30,10 @@ import java.util.List;
  * Resolves what users write after {@code --model}: a built-in name, a model directory
  * ({@code config.json}, {@code tokenizer.json}, and {@code model.safetensors},
  * {@code model.safetensors.index.json} or {@code model.onnx}), a single {@code .onnx} file with
- * {@code tokenizer.json} beside it, a Hub id {@code org/name} already in the local Hugging Face
- * cache, or a {@code tokenizer.json} file (tokenizing only).
+ * {@code tokenizer.json} beside it, a {@code .gguf} file, a Hub id ({@code org/name},
+ * {@code org/name@REVISION}, {@code org/name:TAG} for a GGUF repository, {@code hf.co/org/name}; from
+ * the Hugging Face cache, downloaded into it when missing), {@code ollama:NAME[:TAG]} (a model in
+ * the Ollama store), or a {@code tokenizer.json} file (tokenizing only).
  */
 public final class ModelSpec {
     private ModelSpec() {}
@@ -40,15 +45,15 @@ public final class ModelSpec {
      * @throws IOException when a file cannot be read
      */
     public static Tokenizer tokenizer(String spec) throws IOException {
-        var snapshot = hubSnapshot(spec);
-        if (snapshot.isPresent()) {
-            return tokenizer(snapshot.get().toString());
-        }
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent()) {
             return builtin.get().tokenizer();
         }
-        Path p = Path.of(spec);
+        var named = named(spec);
+        if (named.isPresent()) {
+            return tokenizer(named.get().toString());
+        }
+        Path p = Path.of(expandHome(spec));
         if (Files.isDirectory(p)) {
             Path t = p.resolve("tokenizer.json");
             if (!Files.isRegularFile(t)) {
@@ -68,56 +73,58 @@ public final class ModelSpec {
         throw new TokenizerException(notFound(spec, "nor a tokenizer.json file"));
     }
 
+    private static volatile HubClient hub;
+
     /**
-     * The local Hugging Face hub cache: the system property {@code tongyeok.hub.cache}, else
-     * {@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}
-     * (huggingface_hub's own order after the property).
+     * The client that fetches Hub models: {@link HubClient#standard} with no progress shown and
+     * notices on standard error, unless {@link #useHub} gave another.
      */
-    public static Path hubCache() {
-        String prop = System.getProperty("tongyeok.hub.cache");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
+    public static HubClient hub() {
+        HubClient h = hub;
+        if (h == null) {
+            h = HubClient.standard(HubClient.Progress.NONE, System.err::println);
+            hub = h;
         }
-        String env = System.getenv("HF_HUB_CACHE");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        String home = System.getenv("HF_HOME");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "hub");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+        return h;
     }
 
-    private static final java.util.regex.Pattern HUB_ID = java.util.regex.Pattern.compile("[\\w.-]+/[\\w.-]+");
+    /** Fetches Hub models with {@code client} from now on (the command line's, with its progress bar). */
+    public static void useHub(HubClient client) {
+        hub = client;
+    }
 
     /**
-     * The snapshot directory of Hub id {@code org/name} in the local cache, as huggingface_hub lays
-     * it out: {@code models--org--name/snapshots/<commit>}, the commit named by {@code refs/main}
-     * (else the only snapshot). Empty when {@code spec} is not a Hub id or is not cached.
-     *
-     * @throws IOException when the cache cannot be read
+     * Whether {@code spec} is written as a path: it starts with {@code ./}, {@code ../}, {@code /} or
+     * {@code ~}, or ends in a file extension tongyeok reads, or exists. Such a spec is never a Hub id.
      */
-    public static java.util.Optional<Path> hubSnapshot(String spec) throws IOException {
-        if (!HUB_ID.matcher(spec).matches() || Files.exists(Path.of(spec))) {
+    static boolean looksLikePath(String spec) {
+        return spec.startsWith("./") || spec.startsWith("../") || spec.startsWith("/") || spec.startsWith("~")
+                || spec.startsWith(".\\") || spec.matches("(?i).*\\.(gguf|onnx|json|safetensors)")
+                || Files.exists(Path.of(spec));
+    }
+
+    /** {@code ~/…} as the user's home, as a shell would expand it. */
+    static String expandHome(String spec) {
+        return spec.equals("~") || spec.startsWith("~/") ? System.getProperty("user.home") + spec.substring(1) : spec;
+    }
+
+    /**
+     * Where a name that is not a path puts the model: {@code ollama:NAME[:TAG]} in the Ollama store,
+     * a Hub id ({@code org/name[@REVISION][:TAG]}, {@code hf.co/…}) in the Hugging Face cache,
+     * downloaded first when the cache does not hold it. Empty when {@code spec} is neither.
+     *
+     * @throws ModelException when the name names a model that cannot be had, saying why
+     * @throws IOException when the store or the cache cannot be read or written
+     */
+    public static java.util.Optional<Path> named(String spec) throws IOException {
+        if (spec.startsWith("ollama:")) {
+            return java.util.Optional.of(OllamaStore.standard().model(spec.substring("ollama:".length())));
+        }
+        var id = HubId.parse(spec);
+        if (id.isEmpty() || !id.get().forced() && looksLikePath(spec)) {
             return java.util.Optional.empty();
         }
-        Path repo = hubCache().resolve("models--" + spec.replace("/", "--"));
-        Path snapshots = repo.resolve("snapshots");
-        if (!Files.isDirectory(snapshots)) {
-            return java.util.Optional.empty();
-        }
-        Path ref = repo.resolve("refs").resolve("main");
-        if (Files.isRegularFile(ref)) {
-            Path snap = snapshots.resolve(Files.readString(ref).strip());
-            if (Files.isDirectory(snap)) {
-                return java.util.Optional.of(snap);
-            }
-        }
-        try (var list = Files.list(snapshots)) {
-            var all = list.filter(Files::isDirectory).toList();
-            return all.size() == 1 ? java.util.Optional.of(all.get(0)) : java.util.Optional.empty();
-        }
+        return java.util.Optional.of(hub().model(id.get()));
     }
 
     private static String notFound(String spec, String last) {
@@ -126,7 +133,7 @@ public final class ModelSpec {
             names.append(names.isEmpty() ? "" : ", ").append(m.name());
         }
         return "model '" + spec + "' is neither a built-in model (" + names + ") nor a model directory nor an .onnx or "
-                + ".gguf file " + last;
+                + ".gguf file " + last + " nor a Hub id (org/name) nor ollama:NAME";
     }
 
     /**
@@ -156,24 +163,19 @@ public final class ModelSpec {
      * @throws IOException when a file cannot be read
      */
     public static ModelFiles resolveConcurrently(String spec) throws IOException {
-        var snapshot = hubSnapshot(spec);
-        if (snapshot.isPresent()) {
-            return resolveConcurrently(snapshot.get().toString()).withName(spec);
-        }
         var builtin = BuiltinModel.find(spec);
         if (builtin.isPresent()) {
             BuiltinModel m = builtin.get();
             var tokenizer = inBackground(m::tokenizer);
             OnnxWeights w = OnnxWeights.read(m.onnxFile());
             return new ModelFiles(m.name(), tokenizer, w, ModelFamilies.onnxConfig(w), m.pooling(), m.normalize(),
-                    m.maxSeqLength(), m.prompts());
+                    m.maxSeqLength(), m.prompts(), "");
         }
-        Path p = Path.of(spec);
-        if (!Files.exists(p) && HUB_ID.matcher(spec).matches()) {
-            throw new ModelException("model '" + spec + "' looks like a Hub id but is not in the local Hugging Face cache ("
-                    + hubCache().resolve("models--" + spec.replace("/", "--")) + "); download it (huggingface-cli "
-                    + "download " + spec + ") or give a model directory");
+        var named = named(spec);
+        if (named.isPresent()) {
+            return resolveConcurrently(named.get().toString()).withName(spec);
         }
+        Path p = Path.of(expandHome(spec));
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             OnnxWeights w = OnnxWeights.read(p);
             Path dir = p.toAbsolutePath().getParent();
@@ -255,7 +257,8 @@ public final class ModelSpec {
             default -> family.defaultPooling();
         };
         var tokenizer = inBackground(() -> ggufTokenizer(file, f));
-        return new ModelFiles(spec, tokenizer, w, cfg, pooling, true, cfg.max_position_embeddings(), java.util.Map.of());
+        return new ModelFiles(spec, tokenizer, w, cfg, pooling, true, cfg.max_position_embeddings(), java.util.Map.of(),
+                "");
     }
 
     // tokenizer.json (or NAME-tokenizer.json) beside a .gguf file, else the tokenizer its metadata describes.
@@ -323,7 +326,8 @@ public final class ModelSpec {
             }
         }
         if (on.size() > 1) {
-            throw new ModelException(file + ": turns on " + on.size() + " pooling modes at once (" + on
+            throw new ModelException(file + ": turns on " + on.size() + " pooling modes at once ("
+                    + String.join(", ", on.stream().map(Pooling::toString).toList())
                     + "); sentence-transformers concatenates them, which is not supported");
         }
         return on.isEmpty() ? Pooling.MEAN : on.get(0);
@@ -365,10 +369,19 @@ public final class ModelSpec {
         }
         java.util.Map<String, String> prompts = new java.util.LinkedHashMap<>();
         Path st = dir.resolve("config_sentence_transformers.json");
+        String defaultPrompt = "";
         if (Files.isRegularFile(st)) {
-            json.readTree(st.toFile()).path("prompts").properties()
-                    .forEach(e -> prompts.put(e.getKey(), e.getValue().asText("")));
+            JsonNode c = json.readTree(st.toFile());
+            c.path("prompts").properties().forEach(e -> prompts.put(e.getKey(), e.getValue().asText("")));
+            String name = c.path("default_prompt_name").isTextual() ? c.path("default_prompt_name").asText() : null;
+            if (name != null) {
+                defaultPrompt = prompts.get(name);
+                if (defaultPrompt == null) {
+                    throw new ModelException(st + ": default_prompt_name '" + name + "' is not among its prompts ("
+                            + String.join(", ", prompts.keySet()) + ")");
+                }
+            }
         }
-        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max, prompts);
+        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max, prompts, defaultPrompt);
     }
 }

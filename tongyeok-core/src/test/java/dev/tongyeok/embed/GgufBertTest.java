@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writes one (its tensor names, matrices as (out, in), the WordPiece vocabulary with ▁ marking word
  * starts), loaded with the file's own tokenizer, against the built-in ONNX model.
  */
-class GgufBertTest {
+public class GgufBertTest {
     @TempDir
     Path tmp;
 
@@ -46,8 +46,11 @@ class GgufBertTest {
         return null;
     }
 
-    @Test
-    void miniLmFromGgufEmbedsAsFromOnnx() throws Exception {
+    /**
+     * The built-in all-MiniLM-L6-v2 as llama.cpp's converter writes a BERT GGUF: its tensors under
+     * GGUF names, F32 or (matrices) Q8_0, and its WordPiece vocabulary in the metadata.
+     */
+    public static void writeMiniLm(Path file, boolean q8) throws Exception {
         OnnxWeights onnx = OnnxWeights.read(BuiltinModel.find("all-minilm-l6-v2").orElseThrow().onnxFile());
         GgufWriter g = new GgufWriter(3).string("general.architecture", "bert").u32("bert.context_length", 512)
                 .u32("bert.embedding_length", 384).u32("bert.feed_forward_length", 1536).u32("bert.block_count", 6)
@@ -74,7 +77,11 @@ class GgufBertTest {
             } else {
                 v = t.toFloatArray();
             }
-            g.f32Tensor(gg, shape, v);
+            if (q8 && shape.length == 2 && !gg.startsWith("token_types") && !gg.startsWith("position")) {
+                g.q8Tensor(gg, shape, v);
+            } else {
+                g.f32Tensor(gg, shape, v);
+            }
             written++;
         }
         assertEquals(5 + 6 * 16, written, "every BERT tensor found its GGUF name");
@@ -94,9 +101,14 @@ class GgufBertTest {
                 .ints("tokenizer.ggml.token_type", types).u32("tokenizer.ggml.token_type_count", 2)
                 .u32("tokenizer.ggml.unknown_token_id", 100).u32("tokenizer.ggml.seperator_token_id", 102)
                 .u32("tokenizer.ggml.cls_token_id", 101).u32("tokenizer.ggml.padding_token_id", 0);
-        Path file = tmp.resolve("all-minilm-l6-v2-f32.gguf");
         g.write(file);
+    }
 
+
+    @Test
+    void miniLmFromGgufEmbedsAsFromOnnx() throws Exception {
+        Path file = tmp.resolve("all-minilm-l6-v2-f32.gguf");
+        writeMiniLm(file, false);
         Embedder fromOnnx = Embedder.load("all-minilm-l6-v2");
         Embedder fromGguf = Embedder.load(file.toString());
         assertEquals(384, fromGguf.dimensions());

@@ -36,6 +36,7 @@ class LayeringTest {
                     "dev.tongyeok.tokenize.process", "dev.tongyeok.tokenize.decode"),
             List.of("dev.tongyeok.tokenize.json"),
             List.of("dev.tongyeok.load"),
+            List.of("dev.tongyeok.hub"),
             List.of("dev.tongyeok.load.safetensors", "dev.tongyeok.load.onnx", "dev.tongyeok.load.gguf"),
             List.of("dev.tongyeok.model"),
             List.of("dev.tongyeok.model.layer", "dev.tongyeok.model.family"),
@@ -79,7 +80,7 @@ class LayeringTest {
     @Test
     void theModuleExportsTheApiOnly() throws Exception {
         PackageGraph.assertModule(CLASSES, "dev.tongyeok.core", Set.of("dev.tongyeok.embed", "dev.tongyeok.resolve",
-                "dev.tongyeok.model", "dev.tongyeok.load", "dev.tongyeok.tensor", "dev.tongyeok.tokenize",
+                "dev.tongyeok.hub", "dev.tongyeok.model", "dev.tongyeok.load", "dev.tongyeok.tensor", "dev.tongyeok.tokenize",
                 "dev.tongyeok.tokenize.json"));
     }
 }

@@ -1,6 +1,9 @@
 package dev.tongyeok.load;
 
+import dev.tongyeok.hub.HubCache;
+import dev.tongyeok.hub.HubClient;
 import dev.tongyeok.model.bert.BertFamily;
+import dev.tongyeok.resolve.ModelSpec;
 import dev.tongyeok.model.bert.BertConfig;
 import dev.tongyeok.resolve.BuiltinModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -77,20 +80,17 @@ class SafetensorsTest {
                 Files.createSymbolicLink(link, f);
             }
         }
-        String previous = System.getProperty("tongyeok.hub.cache");
-        System.setProperty("tongyeok.hub.cache", hub.toString());
+        // Offline: the cached model loads without a request, a missing one says so.
+        ModelSpec.useHub(new HubClient(new HubCache(hub), "http://127.0.0.1:9", null, true, HubClient.Progress.NONE,
+                n -> { }, 0));
         Embedder fromHub;
         try {
             fromHub = Embedder.load("test-org/mini");
             ModelException missing = assertThrows(ModelException.class, () -> Embedder.load("test-org/absent"));
-            assertTrue(missing.getMessage().startsWith("model 'test-org/absent' looks like a Hub id but is not in the "
-                    + "local Hugging Face cache"), missing.getMessage());
+            assertTrue(missing.getMessage().startsWith("test-org/absent is not in the Hugging Face cache ("
+                    + hub.resolve("models--test-org--absent") + ") and HF_HUB_OFFLINE is set"), missing.getMessage());
         } finally {
-            if (previous == null) {
-                System.clearProperty("tongyeok.hub.cache");
-            } else {
-                System.setProperty("tongyeok.hub.cache", previous);
-            }
+            ModelSpec.useHub(null);
         }
         assertEquals("test-org/mini", fromHub.name());
 

@@ -61,7 +61,7 @@ public final class SafetensorsWriter {
     }
 
     /** Every weight of {@code source} in checkpoint layout ((out, in) for linear layers), as F32. */
-    static Map<String, Entry> checkpoint(WeightSource source, String prefix) {
+    public static Map<String, Entry> checkpoint(WeightSource source, String prefix) {
         Map<String, Entry> out = new LinkedHashMap<>();
         for (String name : source.names()) {
             Weight w = source.get(name);

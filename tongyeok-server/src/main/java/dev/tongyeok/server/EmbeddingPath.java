@@ -124,13 +124,14 @@ final class EmbeddingPath {
     }
 
     /**
-     * The prompt a request's {@code prompt_name} names among the model's prompts ("" for none).
+     * The prompt a request's {@code prompt_name} names among the model's prompts; null when it names
+     * none (the model's default prompt then applies, as in TEI).
      *
      * @throws ApiException when the model defines no such prompt, listing those it has
      */
     static String prompt(ServedModel m, String name) {
         if (name == null) {
-            return "";
+            return null;
         }
         Map<String, String> prompts = m.embedder().files().prompts();
         String p = prompts.get(name);

@@ -41,7 +41,8 @@ final class InspectRoute implements RouteGroup {
         Request req = Request.parse(body, m);
         int limit = Math.min(options.maxInspectTokens(), m.maxInputTokens());
         EmbedOptions opts = EmbedOptions.DEFAULTS.withPrompt(req.prompt()).withMaxLength(limit);
-        int tokens = m.embedder().tokenizer().countTokens(opts.prompt() + req.text());
+        String input = m.embedder().prompt(opts) + req.text();
+        int tokens = m.embedder().tokenizer().countTokens(input);
         if (tokens > limit && !req.truncate()) {
             throw ApiException.invalid("text", "'text' has " + tokens + " tokens; inspect takes at most " + limit
                     + " (--max-inspect-tokens) so that its matrices stay small; send \"truncate\": true to see "
@@ -54,7 +55,7 @@ final class InspectRoute implements RouteGroup {
         return Reply.json(JsonOut.write(g -> {
             g.writeStartObject();
             g.writeStringField("model", m.name());
-            g.writeStringField("text", opts.prompt() + req.text());
+            g.writeStringField("text", input);
             g.writeNumberField("dimensions", m.embedder().dimensions());
             g.writeNumberField("layers", in.layers());
             g.writeNumberField("heads", in.heads());

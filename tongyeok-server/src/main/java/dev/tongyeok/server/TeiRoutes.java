@@ -102,7 +102,8 @@ final class TeiRoutes implements RouteGroup {
             throw ApiException.invalid("prompt_name", "'" + nt.name() + "' is served for tokenizing only and has no "
                     + "named prompts");
         }
-        String prompt = nt.model() != null ? EmbeddingPath.prompt(nt.model(), promptName) : "";
+        String named = nt.model() != null ? EmbeddingPath.prompt(nt.model(), promptName) : null;
+        String prompt = named != null ? named : nt.model() != null ? nt.model().embedder().files().defaultPrompt() : "";
         List<Fields.Input> inputs = Fields.inputs(body, "inputs", options.maxClientBatchSize());
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {

@@ -195,6 +195,8 @@ class ServerTest {
         assertEquals(8, info.get("max_client_batch_size").asInt());
         assertEquals(false, info.get("auto_truncate").asBoolean());
         assertEquals("mean", info.get("model_type").get("embedding").get("pooling").asText());
+        assertEquals("float32", info.get("model_dtype").asText(), "the stored type of the weights");
+        assertEquals("float32", info.get("models").get(0).get("dtype").asText());
         assertEquals("query: ", info.get("models").get(1).get("prompts").get("query").asText());
         Http.Res health = http.get("/health");
         assertEquals(200, health.status());

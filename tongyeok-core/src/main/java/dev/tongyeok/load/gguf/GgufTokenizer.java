@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tongyeok.load.ModelException;
+import dev.tongyeok.tokenize.KnownPatterns;
 import dev.tongyeok.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,11 +28,6 @@ public final class GgufTokenizer {
     private static final int UNKNOWN = 2;
     private static final int CONTROL = 3;
     private static final int USER_DEFINED = 4;
-
-    /** Pre-tokenizer expressions by {@code tokenizer.ggml.pre} name, as the models' tokenizer.json files give them. */
-    private static final String LLAMA3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String QWEN2 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String GPT4O = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     private GgufTokenizer() {}
 
@@ -195,9 +191,10 @@ public final class GgufTokenizer {
     private static void gpt2(GgufFile f, String[] tokens, ObjectNode root, ObjectNode model) {
         String pre = f.string("tokenizer.ggml.pre", "gpt2");
         String regex = switch (pre) {
-            case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral", "smaug-bpe", "dbrx" -> LLAMA3;
-            case "qwen2", "deepseek-r1-qwen" -> QWEN2;
-            case "gpt-4o" -> GPT4O;
+            // The expressions the models' own tokenizer.json files give, by tokenizer.ggml.pre name.
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral", "smaug-bpe", "dbrx" -> KnownPatterns.CL100K;
+            case "qwen2", "deepseek-r1-qwen" -> KnownPatterns.QWEN;
+            case "gpt-4o" -> KnownPatterns.O200K;
             case "gpt2", "default", "gpt-2" -> null;
             default -> throw new ModelException(f.path().getFileName() + ": metadata tokenizer.ggml.pre '" + pre
                     + "' is not supported (gpt2, llama-bpe, qwen2, gpt-4o)");
@@ -229,7 +226,7 @@ public final class GgufTokenizer {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         // llama.cpp looks a whole word up before merging for Llama 3 (HF: ignore_merges).
-        model.put("ignore_merges", LLAMA3.equals(regex));
+        model.put("ignore_merges", KnownPatterns.CL100K.equals(regex));
         vocab(model, tokens);
         ArrayNode merges = model.putArray("merges");
         String[] ms = f.find("tokenizer.ggml.merges").isPresent() ? f.strings("tokenizer.ggml.merges") : new String[0];

@@ -78,7 +78,8 @@ public final class BertModel implements Transformer {
 
     @Override
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
-        check(batch);
+        batch.checkTables(config.vocab_size(), config.max_position_embeddings(),
+                Math.max(1, config.type_vocab_size()));
         int C = config.hidden_size();
         // Both buffers come from the workspace: a pass allocates nothing per batch, so a young
         // collection in the middle of a pass has no megabyte of activations to promote.
@@ -98,23 +99,5 @@ public final class BertModel implements Transformer {
             }
         }
         return x;
-    }
-
-    private void check(PackedBatch b) {
-        for (int t = 0; t < b.tokens(); t++) {
-            if (b.ids()[t] < 0 || b.ids()[t] >= config.vocab_size()) {
-                throw new IllegalArgumentException("token id " + b.ids()[t] + " at row " + t + " is outside the vocabulary [0, "
-                        + config.vocab_size() + ")");
-            }
-            if (b.positions()[t] < 0 || b.positions()[t] >= config.max_position_embeddings()) {
-                throw new IllegalArgumentException("position " + b.positions()[t] + " at row " + t
-                        + " is beyond max_position_embeddings " + config.max_position_embeddings());
-            }
-            int types = Math.max(1, config.type_vocab_size());
-            if (b.typeIds()[t] < 0 || b.typeIds()[t] >= types) {
-                throw new IllegalArgumentException("token type " + b.typeIds()[t] + " at row " + t + " is outside [0, "
-                        + types + ")");
-            }
-        }
     }
 }

@@ -76,7 +76,7 @@ public abstract class DecoderModel implements Transformer {
      * @throws IllegalArgumentException when an id or position is outside its table, naming the row
      */
     protected float[] tokenRows(PackedBatch batch) {
-        check(batch, cfg.vocab_size(), cfg.max_position_embeddings());
+        batch.checkTables(cfg.vocab_size(), cfg.max_position_embeddings(), 0);
         int C = cfg.hidden_size();
         float[] x = new float[batch.tokens() * C];
         for (int t = 0; t < batch.tokens(); t++) {
@@ -133,24 +133,6 @@ public abstract class DecoderModel implements Transformer {
         for (int i = 0; i < n; i++) {
             float x = g[i];
             g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
-        }
-    }
-
-    /**
-     * Fails when an id or position of the batch is outside the model's tables.
-     *
-     * @throws IllegalArgumentException naming the row
-     */
-    static void check(PackedBatch b, int vocab, int maxPositions) {
-        for (int t = 0; t < b.tokens(); t++) {
-            if (b.ids()[t] < 0 || b.ids()[t] >= vocab) {
-                throw new IllegalArgumentException("token id " + b.ids()[t] + " at row " + t
-                        + " is outside the vocabulary [0, " + vocab + ")");
-            }
-            if (b.positions()[t] < 0 || b.positions()[t] >= maxPositions) {
-                throw new IllegalArgumentException("position " + b.positions()[t] + " at row " + t
-                        + " is beyond the model's " + maxPositions + " positions");
-            }
         }
     }
 }

@@ -5,12 +5,9 @@ import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.load.gguf.GgufFile;
 import dev.tongyeok.load.gguf.GgufLayout;
 import dev.tongyeok.model.ModelConfig;
-import dev.tongyeok.model.family.ModelFamily;
-import dev.tongyeok.model.Pooling;
 import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.decoder.DecoderConfig;
-import dev.tongyeok.model.decoder.DecoderModel;
-import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.decoder.DecoderFamily;
 import dev.tongyeok.tensor.ops.TensorOps;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +18,12 @@ import java.util.Set;
  * checkpoints; GGUF {@code falcon}): rotary positions, multi-query or grouped key/value heads,
  * attention and feed-forward in parallel.
  */
-public final class FalconFamily implements ModelFamily {
+public final class FalconFamily extends DecoderFamily {
+    /** The family, as the registry lists it. */
+    public FalconFamily() {
+        super(Set.of("falcon"), FalconModel.TOKEN_TABLE, FalconModel.PREFIXES);
+    }
+
     @Override
     public String name() {
         return "falcon";
@@ -30,16 +32,6 @@ public final class FalconFamily implements ModelFamily {
     @Override
     public Set<String> modelTypes() {
         return Set.of("falcon", "RefinedWeb", "RefinedWebModel");
-    }
-
-    @Override
-    public Set<String> ggufArchitectures() {
-        return Set.of("falcon");
-    }
-
-    @Override
-    public boolean builds(ModelConfig config) {
-        return config instanceof DecoderConfig d && d.architecture().equals("falcon");
     }
 
     @Override
@@ -92,18 +84,7 @@ public final class FalconFamily implements ModelFamily {
     }
 
     @Override
-    public Pooling defaultPooling() {
-        return Pooling.LAST;
-    }
-
-    @Override
     public Transformer build(WeightSource weights, ModelConfig config, TensorOps ops) {
         return FalconModel.load(weights, (DecoderConfig) config, ops);
-    }
-
-    @Override
-    public EmbeddingTable tokenEmbeddings(WeightSource w, ModelConfig config) {
-        return DecoderModel.tokenTable(w, (DecoderConfig) config,
-                DecoderModel.prefix(w, FalconModel.TOKEN_TABLE, FalconModel.PREFIXES) + FalconModel.TOKEN_TABLE);
     }
 }

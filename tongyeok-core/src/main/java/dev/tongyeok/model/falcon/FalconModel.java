@@ -6,7 +6,7 @@ import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
-import dev.tongyeok.model.layer.CausalAttention;
+import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.Rope;
@@ -42,7 +42,7 @@ public final class FalconModel extends DecoderModel {
     private final Layer[] layers;
     private final LayerNorm lnF;
     private final Rope rope;
-    private final CausalAttention attention;
+    private final Attention attention;
 
     /** lnMlp is null when one norm feeds both branches; for Falcon-RW it is post_attention_layernorm. */
     private record Layer(LayerNorm lnAttn, LayerNorm lnMlp, Linear qkv, Linear dense, Linear up, Linear down) {}
@@ -57,7 +57,7 @@ public final class FalconModel extends DecoderModel {
         this.layers = layers;
         this.lnF = lnF;
         this.rope = Rope.of(cfg.head_dim(), cfg.rope_theta(), cfg.rope_scaling(), null);
-        this.attention = new CausalAttention(cfg.num_attention_heads(), cfg.num_key_value_heads(), cfg.head_dim());
+        this.attention = Attention.causal(cfg.num_attention_heads(), cfg.num_key_value_heads(), cfg.head_dim());
     }
 
     /**

@@ -6,12 +6,9 @@ import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.load.gguf.GgufFile;
 import dev.tongyeok.load.gguf.GgufLayout;
 import dev.tongyeok.model.ModelConfig;
-import dev.tongyeok.model.family.ModelFamily;
-import dev.tongyeok.model.Pooling;
 import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.decoder.DecoderConfig;
-import dev.tongyeok.model.decoder.DecoderModel;
-import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.decoder.DecoderFamily;
 import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tensor.ops.TensorOps;
 import java.util.Map;
@@ -19,7 +16,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** GPT-2 ({@code GPT2Model}, {@code GPT2LMHeadModel}; GGUF {@code gpt2}): learned positions, {@code Conv1D} layers. */
-public final class Gpt2Family implements ModelFamily {
+public final class Gpt2Family extends DecoderFamily {
+    /** The family, as the registry lists it. */
+    public Gpt2Family() {
+        super(Set.of("gpt2"), Gpt2Model.TOKEN_TABLE, Gpt2Model.PREFIXES);
+    }
+
     @Override
     public String name() {
         return "gpt2";
@@ -28,16 +30,6 @@ public final class Gpt2Family implements ModelFamily {
     @Override
     public Set<String> modelTypes() {
         return Set.of("gpt2");
-    }
-
-    @Override
-    public Set<String> ggufArchitectures() {
-        return Set.of("gpt2");
-    }
-
-    @Override
-    public boolean builds(ModelConfig config) {
-        return config instanceof DecoderConfig d && d.architecture().equals("gpt2");
     }
 
     @Override
@@ -94,18 +86,7 @@ public final class Gpt2Family implements ModelFamily {
     }
 
     @Override
-    public Pooling defaultPooling() {
-        return Pooling.LAST;
-    }
-
-    @Override
     public Transformer build(WeightSource weights, ModelConfig config, TensorOps ops) {
         return Gpt2Model.load(weights, (DecoderConfig) config, ops);
-    }
-
-    @Override
-    public EmbeddingTable tokenEmbeddings(WeightSource w, ModelConfig config) {
-        return DecoderModel.tokenTable(w, (DecoderConfig) config,
-                DecoderModel.prefix(w, Gpt2Model.TOKEN_TABLE, Gpt2Model.PREFIXES) + Gpt2Model.TOKEN_TABLE);
     }
 }

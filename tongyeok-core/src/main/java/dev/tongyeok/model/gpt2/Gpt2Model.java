@@ -6,7 +6,7 @@ import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
-import dev.tongyeok.model.layer.CausalAttention;
+import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
@@ -36,7 +36,7 @@ public final class Gpt2Model extends DecoderModel {
     private final EmbeddingTable wpe;
     private final Layer[] layers;
     private final LayerNorm lnF;
-    private final CausalAttention attention;
+    private final Attention attention;
 
     /** The token embedding table's name after the checkpoint's prefix. */
     static final String TOKEN_TABLE = "wte.weight";
@@ -50,7 +50,7 @@ public final class Gpt2Model extends DecoderModel {
         this.wpe = wpe;
         this.layers = layers;
         this.lnF = lnF;
-        this.attention = new CausalAttention(cfg.num_attention_heads(), cfg.num_attention_heads(), cfg.head_dim());
+        this.attention = Attention.causal(cfg.num_attention_heads(), cfg.num_attention_heads(), cfg.head_dim());
     }
 
     /**

@@ -7,12 +7,9 @@ import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.load.gguf.GgufFile;
 import dev.tongyeok.load.gguf.GgufLayout;
 import dev.tongyeok.model.ModelConfig;
-import dev.tongyeok.model.family.ModelFamily;
-import dev.tongyeok.model.Pooling;
 import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.decoder.DecoderConfig;
-import dev.tongyeok.model.decoder.DecoderModel;
-import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.decoder.DecoderFamily;
 import dev.tongyeok.model.layer.RopeScaling;
 import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -27,8 +24,13 @@ import java.util.Set;
  * {@code general.architecture}. Their embeddings pool the last token, the one that has seen all
  * the others.
  */
-public final class LlamaFamily implements ModelFamily {
+public final class LlamaFamily extends DecoderFamily {
     private static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3");
+
+    /** The family, as the registry lists it. */
+    public LlamaFamily() {
+        super(ARCHITECTURES, LlamaModel.TOKEN_TABLE, LlamaModel.PREFIXES);
+    }
 
     @Override
     public String name() {
@@ -38,16 +40,6 @@ public final class LlamaFamily implements ModelFamily {
     @Override
     public Set<String> modelTypes() {
         return Set.of("llama", "mistral", "qwen2", "qwen3");
-    }
-
-    @Override
-    public Set<String> ggufArchitectures() {
-        return ARCHITECTURES;
-    }
-
-    @Override
-    public boolean builds(ModelConfig config) {
-        return config instanceof DecoderConfig d && ARCHITECTURES.contains(d.architecture());
     }
 
     @Override
@@ -172,18 +164,7 @@ public final class LlamaFamily implements ModelFamily {
     }
 
     @Override
-    public Pooling defaultPooling() {
-        return Pooling.LAST;
-    }
-
-    @Override
     public Transformer build(WeightSource weights, ModelConfig config, TensorOps ops) {
         return LlamaModel.load(weights, (DecoderConfig) config, ops);
-    }
-
-    @Override
-    public EmbeddingTable tokenEmbeddings(WeightSource w, ModelConfig config) {
-        return DecoderModel.tokenTable(w, (DecoderConfig) config,
-                DecoderModel.prefix(w, LlamaModel.TOKEN_TABLE, LlamaModel.PREFIXES) + LlamaModel.TOKEN_TABLE);
     }
 }

@@ -6,7 +6,7 @@ import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
-import dev.tongyeok.model.layer.CausalAttention;
+import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.RmsNorm;
 import dev.tongyeok.model.layer.Rope;
@@ -43,7 +43,7 @@ public final class LlamaModel extends DecoderModel {
     private final Layer[] layers;
     private final RmsNorm norm;
     private final Rope rope;
-    private final CausalAttention attention;
+    private final Attention attention;
 
     private record Layer(RmsNorm inputNorm, Linear q, Linear k, Linear v, RmsNorm qNorm, RmsNorm kNorm, Linear o,
             RmsNorm postNorm, Linear gate, Linear up, Linear down) {}
@@ -53,7 +53,7 @@ public final class LlamaModel extends DecoderModel {
         this.layers = layers;
         this.norm = norm;
         this.rope = rope;
-        this.attention = new CausalAttention(cfg.num_attention_heads(), cfg.num_key_value_heads(), cfg.head_dim());
+        this.attention = Attention.causal(cfg.num_attention_heads(), cfg.num_key_value_heads(), cfg.head_dim());
     }
 
     /**
