@@ -25,7 +25,8 @@ final class FileSelection {
     /** GGUF types taken, in this order, when a name gives no tag: the most exact that is small enough first. */
     static final List<String> GGUF_ORDER = List.of("Q8_0", "Q4_K_M", "F16", "BF16", "F32");
 
-    private static final Pattern SPLIT = Pattern.compile(".*-\\d{5}-of-\\d{5}\\.gguf");
+    // gguf-split's part names: NAME-00001-of-00003.gguf.
+    private static final Pattern SPLIT = Pattern.compile("(.*)-(\\d{5})-of-(\\d{5})\\.gguf");
 
     /** The index file of sharded safetensors, when the repository has one and no single file. */
     static final String INDEX = "model.safetensors.index.json";
@@ -40,7 +41,7 @@ final class FileSelection {
         Set<String> all = new LinkedHashSet<>(files);
         List<String> ggufs = files.stream().filter(f -> f.toLowerCase().endsWith(".gguf")).sorted().toList();
         if (id.tag() != null || !hasTensors(all) && !ggufs.isEmpty()) {
-            return List.of(gguf(id, ggufs));
+            return gguf(id, ggufs);
         }
         List<String> out = new ArrayList<>();
         for (String f : SMALL) {
@@ -76,8 +77,11 @@ final class FileSelection {
                 || all.contains("model.onnx");
     }
 
-    /** The GGUF file the tag (or, without one, {@link #GGUF_ORDER}) picks. */
-    private static String gguf(HubId id, List<String> ggufs) {
+    /**
+     * The GGUF file the tag (or, without one, {@link #GGUF_ORDER}) picks: one file, or every part of a
+     * model gguf-split cut into parts, the first part first.
+     */
+    private static List<String> gguf(HubId id, List<String> ggufs) {
         if (ggufs.isEmpty()) {
             throw new HubException(id.repo() + " has no GGUF files" + (id.tag() != null ? " (asked for :" + id.tag()
                     + ")" : ""));
@@ -109,14 +113,25 @@ final class FileSelection {
                     : "of the types taken by default (" + String.join(", ", GGUF_ORDER) + ")") + "; it has "
                     + String.join(", ", ggufs) + " (name one with " + id.repo() + ":TAG)");
         }
-        if (picked.stream().anyMatch(f -> SPLIT.matcher(f).matches())) {
-            throw new HubException(id.repo() + ": " + picked.get(0) + " is split into several files, which tongyeok "
-                    + "does not load yet; merge them with llama.cpp's gguf-split --merge, or pick another type");
+        if (!picked.isEmpty() && picked.stream().allMatch(f -> SPLIT.matcher(f).matches())) {
+            java.util.regex.Matcher first = SPLIT.matcher(picked.get(0));
+            first.matches();
+            List<String> parts = picked.stream().filter(f -> {
+                java.util.regex.Matcher m = SPLIT.matcher(f);
+                return m.matches() && m.group(1).equals(first.group(1)) && m.group(3).equals(first.group(3));
+            }).sorted().toList();
+            if (parts.size() == picked.size()) {
+                if (parts.size() != Integer.parseInt(first.group(3))) {
+                    throw new HubException(id.repo() + ": " + first.group(1) + " is split into " + first.group(3)
+                            + " parts, of which " + parts.size() + " are there");
+                }
+                return parts;
+            }
         }
         if (picked.size() > 1) {
             throw new HubException(id.repo() + ": tag " + (id.tag() != null ? id.tag() : "") + " matches "
                     + String.join(", ", picked) + "; give a tag that names one");
         }
-        return picked.get(0);
+        return List.of(picked.get(0));
     }
 }

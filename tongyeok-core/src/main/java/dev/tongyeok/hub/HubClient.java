@@ -80,6 +80,9 @@ public final class HubClient {
     static final int TRIES = 5;
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** One monitor per lock file, for the threads of this process. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HubCache cache;
@@ -224,8 +227,7 @@ public final class HubClient {
             Files.writeString(tmp, commit);
             Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        return wanted.size() == 1 && wanted.get(0).toLowerCase(Locale.ROOT).endsWith(".gguf")
-                ? snapshot.resolve(wanted.get(0)) : snapshot;
+        return isGguf(wanted) ? snapshot.resolve(wanted.get(0)) : snapshot;
     }
 
     /**
@@ -248,9 +250,8 @@ public final class HubClient {
         } catch (HubException e) {
             return Optional.empty(); // the cache holds part of the repository: ask the Hub
         }
-        boolean gguf = wanted.size() == 1 && wanted.get(0).toLowerCase(Locale.ROOT).endsWith(".gguf");
-        if (gguf) {
-            return Optional.of(s.resolve(wanted.get(0)));
+        if (isGguf(wanted)) {
+            return here.containsAll(wanted) ? Optional.of(s.resolve(wanted.get(0))) : Optional.empty();
         }
         if (!here.contains("tokenizer.json")) {
             return Optional.empty();
@@ -263,6 +264,11 @@ public final class HubClient {
             }
         }
         return Optional.of(s);
+    }
+
+    // A GGUF selection (one file, or a split model's parts) opens at its first file.
+    private static boolean isGguf(List<String> wanted) {
+        return wanted.stream().allMatch(f -> f.toLowerCase(Locale.ROOT).endsWith(".gguf"));
     }
 
     // The shard files an index's weight_map names.
@@ -405,10 +411,14 @@ public final class HubClient {
             Path lock = cache.lock(id, m.etag());
             Files.createDirectories(lock.getParent());
             Files.createDirectories(blob.getParent());
-            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock held = ch.lock()) {
-                if (!Files.exists(blob)) { // another process may have fetched it while this one waited
-                    download(id, file, m, blob);
+            // A file lock keeps other processes out; threads of this one wait on the path's monitor first
+            // (a JVM may hold only one lock on a file: a second would fail, not wait).
+            synchronized (LOCKS.computeIfAbsent(lock.toAbsolutePath().normalize(), k -> new Object())) {
+                try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock held = ch.lock()) {
+                    if (!Files.exists(blob)) { // another process may have fetched it while this one waited
+                        download(id, file, m, blob);
+                    }
                 }
             }
         }

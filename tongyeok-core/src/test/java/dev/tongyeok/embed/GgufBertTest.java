@@ -3,10 +3,13 @@ package dev.tongyeok.embed;
 import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tongyeok.resolve.BuiltinModel;
+import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.Weight;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.load.onnx.OnnxWeights;
@@ -51,6 +54,14 @@ public class GgufBertTest {
      * GGUF names, F32 or (matrices) Q8_0, and its WordPiece vocabulary in the metadata.
      */
     public static void writeMiniLm(Path file, boolean q8) throws Exception {
+        writeMiniLm(file, q8, 1);
+    }
+
+    /**
+     * As {@link #writeMiniLm(Path, boolean)}, in {@code parts} files as gguf-split cuts a model
+     * ({@code NAME-00001-of-0000N.gguf} beside {@code file}) when parts is more than 1.
+     */
+    public static void writeMiniLm(Path file, boolean q8, int parts) throws Exception {
         OnnxWeights onnx = OnnxWeights.read(BuiltinModel.find("all-minilm-l6-v2").orElseThrow().onnxFile());
         GgufWriter g = new GgufWriter(3).string("general.architecture", "bert").u32("bert.context_length", 512)
                 .u32("bert.embedding_length", 384).u32("bert.feed_forward_length", 1536).u32("bert.block_count", 6)
@@ -101,7 +112,11 @@ public class GgufBertTest {
                 .ints("tokenizer.ggml.token_type", types).u32("tokenizer.ggml.token_type_count", 2)
                 .u32("tokenizer.ggml.unknown_token_id", 100).u32("tokenizer.ggml.seperator_token_id", 102)
                 .u32("tokenizer.ggml.cls_token_id", 101).u32("tokenizer.ggml.padding_token_id", 0);
-        g.write(file);
+        if (parts > 1) {
+            g.writeSplit(file, parts);
+        } else {
+            g.write(file);
+        }
     }
 
 
@@ -121,5 +136,27 @@ public class GgufBertTest {
             assertArrayEquals(a.get(i).encoding().ids(), b.get(i).encoding().ids(), "tokens of " + texts.get(i));
             assertArrayEquals(a.get(i).vector(), b.get(i).vector(), 0f, "vector of " + texts.get(i));
         }
+    }
+
+    @Test
+    void aSplitModelReadsAsOne() throws Exception {
+        Path whole = tmp.resolve("whole.gguf");
+        writeMiniLm(whole, false);
+        writeMiniLm(tmp.resolve("split.gguf"), false, 3);
+        Path first = tmp.resolve("split-00001-of-00003.gguf");
+        Embedder a = Embedder.load(whole.toString());
+        Embedder b = Embedder.load(first.toString());
+        assertEquals(a.files().weights().names(), b.files().weights().names());
+        for (String text : List.of("I love you so much.", "안녕하세요")) {
+            assertArrayEquals(a.embed(text), b.embed(text), 0f, text);
+        }
+        ModelException part = assertThrows(ModelException.class,
+                () -> Embedder.load(tmp.resolve("split-00002-of-00003.gguf").toString()));
+        assertTrue(part.getMessage().contains("part 2 of a model split into 3 files; give its first part"),
+                part.getMessage());
+        java.nio.file.Files.delete(tmp.resolve("split-00003-of-00003.gguf"));
+        ModelException missing = assertThrows(ModelException.class, () -> Embedder.load(first.toString()));
+        assertTrue(missing.getMessage().endsWith("part 3 of 3, split-00003-of-00003.gguf, is missing"),
+                missing.getMessage());
     }
 }

@@ -63,6 +63,10 @@ class HubDownloadTest {
         Files.writeString(gguf.resolve("README.md"), "GGUF files\n");
         hub.add("test-org/all-MiniLM-L6-v2-GGUF", gguf, null);
 
+        Path split = Files.createDirectories(repos.resolve("split"));
+        GgufBertTest.writeMiniLm(split.resolve("all-MiniLM-L6-v2-Q8_0.gguf"), true, 2);
+        hub.add("test-org/split-GGUF", split, null);
+
         Path bin = Files.createDirectories(repos.resolve("bin"));
         Files.writeString(bin.resolve("config.json"), "{}");
         Files.write(bin.resolve("pytorch_model.bin"), new byte[20_000]);
@@ -316,5 +320,59 @@ class HubDownloadTest {
         try (var files = Files.list(store.resolve("blobs"))) {
             assertEquals(1, files.count(), "nothing copied");
         }
+    }
+
+    @Test
+    void aSplitGgufLoadsAsOne() throws Exception {
+        ModelSpec.useHub(client(null, false));
+        hub.requests.clear();
+        Embedder split = Embedder.load("test-org/split-GGUF:Q8_0");
+        assertEquals(2, hub.requestsFor("GET /cdn/").size(), "both parts");
+        Embedder whole = Embedder.load("test-org/all-MiniLM-L6-v2-GGUF:Q8_0");
+        for (String t : texts) {
+            assertArrayEquals(whole.embed(t), split.embed(t), 0f, t);
+        }
+    }
+
+    @Test
+    void twoFetchesOfOneModelAtOnceShareTheCache() throws Exception {
+        HubId id = HubId.parse("test-org/minilm-cls").orElseThrow();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> client(null, false).pull(id));
+            var b = pool.submit(() -> client(null, false).pull(id));
+            Path snap = a.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(snap, b.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            byte[] want = Files.readAllBytes(repos.resolve("minilm-cls/model.safetensors"));
+            assertArrayEquals(want, Files.readAllBytes(snap.resolve("model.safetensors")));
+            try (var blobs = Files.list(cacheDir.resolve("models--test-org--minilm-cls/blobs"))) {
+                assertTrue(blobs.noneMatch(p -> p.toString().endsWith(".incomplete")));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoProcessesFetchingOneModelAtOnceDoNotCorruptIt() throws Exception {
+        List<Process> ps = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ps.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), PullProcess.class.getName(), hub.endpoint(),
+                    cacheDir.toString(), "sentence-transformers/all-MiniLM-L6-v2").redirectErrorStream(true).start());
+        }
+        List<String> out = new ArrayList<>();
+        for (Process p : ps) {
+            String printed = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), printed);
+            out.add(printed);
+        }
+        assertEquals(out.get(0), out.get(1));
+        Path snap = Path.of(out.get(0));
+        assertArrayEquals(Files.readAllBytes(repos.resolve("minilm/model.safetensors")),
+                Files.readAllBytes(snap.resolve("model.safetensors")));
+        ModelSpec.useHub(client(null, true));
+        assertBuiltinVectors(Embedder.load("sentence-transformers/all-MiniLM-L6-v2"));
     }
 }

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
@@ -32,7 +33,8 @@ import java.util.Optional;
  *       first), GGML type (u32), offset (u64) from the start of the data, a multiple of the alignment;
  *   <li>padding to {@code general.alignment} (u32, default 32), then the data.
  * </ol>
- * Tensors come out in row-major shape, outermost first: GGUF's (ne0, ne1) is (ne1, ne0) here.
+ * Tensors come out in row-major shape, outermost first: GGUF's (ne0, ne1) is (ne1, ne0) here. A
+ * model that llama.cpp's gguf-split cut into parts is read from its first part as one file.
  * Errors name the file offset and the key or tensor where the file went wrong.
  */
 public final class GgufFile {
@@ -118,11 +120,65 @@ public final class GgufFile {
      * @throws IOException when it cannot be read
      */
     public static GgufFile read(Path file) throws IOException {
+        GgufFile first = readOne(file);
+        return first.metadata.containsKey(SPLIT_COUNT) && first.integer(SPLIT_COUNT) > 1 ? joinSplits(first) : first;
+    }
+
+    private static GgufFile readOne(Path file) throws IOException {
         MemorySegment seg;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
         }
         return new Reader(file, seg).read();
+    }
+
+    // The metadata llama.cpp's gguf-split writes into each part of a split model.
+    private static final String SPLIT_NO = "split.no";
+    private static final String SPLIT_COUNT = "split.count";
+    private static final String SPLIT_TENSORS = "split.tensors.count";
+    private static final java.util.regex.Pattern SPLIT_NAME = java.util.regex.Pattern.compile("(.*)-(\\d{5})-of-(\\d{5})\\.gguf");
+
+    /**
+     * A model gguf-split cut into parts ({@code NAME-00001-of-00003.gguf}, …; each part's
+     * {@code split.no} and {@code split.count}), read from its first part as one file: the first
+     * part's metadata, every part's tensors (each a view into its own mapped part).
+     */
+    private static GgufFile joinSplits(GgufFile first) throws IOException {
+        String name = first.path.getFileName().toString();
+        int count = (int) first.integer(SPLIT_COUNT);
+        java.util.regex.Matcher m = SPLIT_NAME.matcher(name);
+        if (first.integer(SPLIT_NO, 0) != 0 || !m.matches()) {
+            throw new ModelException(name + ": part " + (first.integer(SPLIT_NO, 0) + 1) + " of a model split into "
+                    + count + " files; give its first part (NAME-00001-of-" + String.format("%05d", count) + ".gguf)");
+        }
+        Map<String, TensorInfo> infos = new LinkedHashMap<>(first.infos);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(first.tensors);
+        for (int i = 1; i < count; i++) {
+            Path part = first.path.resolveSibling(String.format("%s-%05d-of-%05d.gguf", m.group(1), i + 1, count));
+            if (!Files.isRegularFile(part)) {
+                throw new ModelException(name + ": part " + (i + 1) + " of " + count + ", " + part.getFileName()
+                        + ", is missing");
+            }
+            GgufFile p = readOne(part);
+            if (p.integer(SPLIT_NO, -1) != i || p.integer(SPLIT_COUNT, -1) != count) {
+                throw new ModelException(part.getFileName() + ": metadata split.no/split.count say part "
+                        + (p.integer(SPLIT_NO, -1) + 1) + " of " + p.integer(SPLIT_COUNT, -1) + ", expected " + (i + 1)
+                        + " of " + count);
+            }
+            for (Map.Entry<String, Tensor> t : p.tensors.entrySet()) {
+                if (tensors.put(t.getKey(), t.getValue()) != null) {
+                    throw new ModelException(part.getFileName() + ": tensor " + t.getKey() + " is also in an earlier part");
+                }
+                infos.put(t.getKey(), p.infos.get(t.getKey()));
+            }
+        }
+        long expected = first.integer(SPLIT_TENSORS, tensors.size());
+        if (expected != tensors.size()) {
+            throw new ModelException(name + ": metadata split.tensors.count is " + expected + ", the " + count
+                    + " parts hold " + tensors.size() + " tensors");
+        }
+        return new GgufFile(first.path, first.version, first.metadata, infos, tensors, first.alignment,
+                first.dataOffset);
     }
 
     /** Whether {@code file} starts with the GGUF magic. */

@@ -121,6 +121,35 @@ public final class GgufWriter {
         return b.array();
     }
 
+    /**
+     * Writes the model in {@code parts} files as llama.cpp's gguf-split does: {@code NAME-00001-of-0000N.gguf}
+     * beside {@code first} (whose name gives NAME), the first part with all the metadata, every part
+     * with {@code split.no}, {@code split.count} and {@code split.tensors.count}, the tensors in order,
+     * cut into runs of about equal count.
+     *
+     * @return the first part
+     */
+    public Path writeSplit(Path first, int parts) throws IOException {
+        String stem = first.getFileName().toString().replaceFirst("\\.gguf$", "");
+        int per = (tensors.size() + parts - 1) / parts;
+        Path out = null;
+        for (int p = 0; p < parts; p++) {
+            GgufWriter w = new GgufWriter(version);
+            w.alignment = alignment;
+            if (p == 0) {
+                w.kv.putAll(kv);
+            }
+            w.kv.put("split.no", new Val(ValueType.UINT16, p));
+            w.kv.put("split.count", new Val(ValueType.UINT16, parts));
+            w.kv.put("split.tensors.count", new Val(ValueType.INT32, tensors.size()));
+            w.tensors.addAll(tensors.subList(Math.min(tensors.size(), p * per), Math.min(tensors.size(), (p + 1) * per)));
+            Path file = first.resolveSibling(String.format("%s-%05d-of-%05d.gguf", stem, p + 1, parts));
+            w.write(file);
+            out = out == null ? file : out;
+        }
+        return out;
+    }
+
     /** Writes the file; returns each tensor's absolute file offset, by name. */
     public Map<String, Long> write(Path file) throws IOException {
         ByteArrayOutputStream h = new ByteArrayOutputStream();
