@@ -1,10 +1,10 @@
 package dev.tongyeok.bench;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.tongyeok.tokenize.Tokenizer;
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

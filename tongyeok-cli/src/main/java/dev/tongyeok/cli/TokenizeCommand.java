@@ -1,12 +1,12 @@
 package dev.tongyeok.cli;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tongyeok.resolve.ModelSpec;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Tokenizer;
 import dev.tongyeok.tokenize.Truncation;
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -1,13 +1,13 @@
 package dev.tongyeok.embed;
 
-import dev.tongyeok.model.Pooling;
-import dev.tongyeok.resolve.ModelFiles;
-import dev.tongyeok.resolve.ModelSpec;
-import dev.tongyeok.model.registry.ModelFamilies;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
+import dev.tongyeok.model.registry.ModelFamilies;
+import dev.tongyeok.resolve.ModelFiles;
+import dev.tongyeok.resolve.ModelSpec;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Tokenizer;

@@ -1,7 +1,5 @@
 package dev.tongyeok.tokenize;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.tongyeok.embed;
 
-import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.tokenize.Fixtures;
 import java.util.ArrayList;
 import java.util.Collections;

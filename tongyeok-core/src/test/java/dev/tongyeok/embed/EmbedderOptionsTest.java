@@ -1,13 +1,13 @@
 package dev.tongyeok.embed;
 
-import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.load.onnx.OnnxGraph;
+import dev.tongyeok.model.Pooling;
+import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tokenize.Encoding;
 import java.util.List;

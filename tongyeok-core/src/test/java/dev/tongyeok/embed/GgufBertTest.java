@@ -1,6 +1,5 @@
 package dev.tongyeok.embed;
 
-import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.Weight;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.load.onnx.OnnxWeights;
+import dev.tongyeok.model.Pooling;
+import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tokenize.Fixtures;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.tongyeok.embed;
 
-import dev.tongyeok.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tongyeok.model.Pooling;
 import dev.tongyeok.resolve.BuiltinModel;
 import dev.tongyeok.tokenize.Encoding;
 import dev.tongyeok.tokenize.Fixtures;

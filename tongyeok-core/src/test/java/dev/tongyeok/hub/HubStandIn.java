@@ -140,12 +140,8 @@ public final class HubStandIn implements AutoCloseable {
             requests.add(x.getRequestMethod() + " " + path + (range != null ? " " + range : ""));
             Matcher m;
             if ((m = INFO.matcher(path)).matches()) {
-                Repo r = repo(x, m.group(1));
+                Repo r = repo(x, m.group(1), m.group(2));
                 if (r == null) {
-                    return;
-                }
-                if (!m.group(2).equals("main") && !m.group(2).equals(r.commit())) {
-                    error(x, 404, "RevisionNotFound");
                     return;
                 }
                 StringBuilder json = new StringBuilder("{\"id\":\"" + m.group(1) + "\",\"sha\":\"" + r.commit()
@@ -156,12 +152,8 @@ public final class HubStandIn implements AutoCloseable {
                 }
                 send(x, 200, json.append("]}").toString().getBytes(StandardCharsets.UTF_8), Map.of());
             } else if ((m = RESOLVE.matcher(path)).matches()) {
-                Repo r = repo(x, m.group(1));
+                Repo r = repo(x, m.group(1), m.group(2));
                 if (r == null) {
-                    return;
-                }
-                if (!m.group(2).equals("main") && !m.group(2).equals(r.commit())) {
-                    error(x, 404, "RevisionNotFound");
                     return;
                 }
                 byte[] content = r.files().get(m.group(3));
@@ -199,8 +191,9 @@ public final class HubStandIn implements AutoCloseable {
         }
     }
 
-    // The repository, or null after answering as the Hub answers for a missing or gated one.
-    private Repo repo(HttpExchange x, String name) throws IOException {
+    // The repository at a revision it has (main or its commit), or null after answering as the Hub
+    // answers for a missing or gated repository or a missing revision.
+    private Repo repo(HttpExchange x, String name, String revision) throws IOException {
         Repo r = repos.get(name);
         if (r == null) {
             error(x, 401, "RepoNotFound"); // the Hub says 401 so as not to tell private from missing
@@ -208,6 +201,10 @@ public final class HubStandIn implements AutoCloseable {
         }
         if (r.token() != null && !("Bearer " + r.token()).equals(x.getRequestHeaders().getFirst("Authorization"))) {
             error(x, 401, "GatedRepo");
+            return null;
+        }
+        if (!revision.equals("main") && !revision.equals(r.commit())) {
+            error(x, 404, "RevisionNotFound");
             return null;
         }
         return r;

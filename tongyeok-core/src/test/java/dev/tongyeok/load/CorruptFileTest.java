@@ -1,7 +1,5 @@
 package dev.tongyeok.load;
 
-import dev.tongyeok.resolve.BuiltinModel;
-import dev.tongyeok.resolve.ModelSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tongyeok.load.onnx.OnnxException;
 import dev.tongyeok.load.onnx.OnnxWeights;
 import dev.tongyeok.load.safetensors.SafetensorsWeights;
+import dev.tongyeok.resolve.BuiltinModel;
+import dev.tongyeok.resolve.ModelSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;

@@ -1,11 +1,5 @@
 package dev.tongyeok.load;
 
-import dev.tongyeok.hub.HubCache;
-import dev.tongyeok.hub.HubClient;
-import dev.tongyeok.model.bert.BertFamily;
-import dev.tongyeok.resolve.ModelSpec;
-import dev.tongyeok.model.bert.BertConfig;
-import dev.tongyeok.resolve.BuiltinModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.embed.Embedding;
-import dev.tongyeok.model.Pooling;
+import dev.tongyeok.hub.HubCache;
+import dev.tongyeok.hub.HubClient;
+import dev.tongyeok.hub.HubStandIn;
 import dev.tongyeok.load.onnx.OnnxWeights;
+import dev.tongyeok.model.Pooling;
+import dev.tongyeok.model.bert.BertConfig;
+import dev.tongyeok.model.bert.BertFamily;
+import dev.tongyeok.resolve.BuiltinModel;
+import dev.tongyeok.resolve.ModelSpec;
 import dev.tongyeok.tokenize.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,16 +146,7 @@ class SafetensorsTest {
     }
 
     private static void writeModelFiles(Path dir, BertConfig config) throws Exception {
-        Files.writeString(dir.resolve("config.json"), config.toJson());
-        Files.writeString(dir.resolve("tokenizer.json"), Fixtures.tokenizerJson("all-minilm-l6-v2"));
-        Files.writeString(dir.resolve("modules.json"), """
-                [{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},
-                 {"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"},
-                 {"idx":2,"name":"2","path":"2_Normalize","type":"sentence_transformers.models.Normalize"}]""");
-        Files.createDirectories(dir.resolve("1_Pooling"));
-        Files.writeString(dir.resolve("1_Pooling/config.json"),
-                "{\"word_embedding_dimension\":384,\"pooling_mode_cls_token\":false,\"pooling_mode_mean_tokens\":true}");
-        Files.writeString(dir.resolve("sentence_bert_config.json"), "{\"max_seq_length\":256,\"do_lower_case\":false}");
+        HubStandIn.sentenceTransformers(dir, "mean", config.toJson());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.tongyeok.model;
 
-import dev.tongyeok.model.registry.ModelFamilies;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import dev.tongyeok.load.gguf.GgufFile;
 import dev.tongyeok.load.gguf.GgufWeights;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.load.safetensors.SafetensorsWeights;
+import dev.tongyeok.model.registry.ModelFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

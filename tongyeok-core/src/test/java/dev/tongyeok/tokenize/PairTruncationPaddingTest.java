@@ -1,10 +1,10 @@
 package dev.tongyeok.tokenize;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

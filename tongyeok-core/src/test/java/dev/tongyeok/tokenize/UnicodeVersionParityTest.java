@@ -1,10 +1,10 @@
 package dev.tongyeok.tokenize;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.tongyeok.server;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import dev.tongyeok.embed.Embedder;
 import dev.tongyeok.search.SearchIndex;
 import dev.tongyeok.tokenize.Tokenizer;
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

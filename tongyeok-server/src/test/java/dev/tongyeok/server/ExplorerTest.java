@@ -1,12 +1,12 @@
 package dev.tongyeok.server;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tongyeok.tokenize.Fixtures;
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

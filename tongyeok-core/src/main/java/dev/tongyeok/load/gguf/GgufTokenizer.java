@@ -1,6 +1,5 @@
 package dev.tongyeok.load.gguf;
 
-import dev.tongyeok.tokenize.json.TokenizerJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.tokenize.KnownPatterns;
 import dev.tongyeok.tokenize.Tokenizer;
+import dev.tongyeok.tokenize.json.TokenizerJson;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

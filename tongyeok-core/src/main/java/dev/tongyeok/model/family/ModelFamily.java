@@ -1,14 +1,14 @@
 package dev.tongyeok.model.family;
 
-import dev.tongyeok.model.ModelConfig;
-import dev.tongyeok.model.Pooling;
-import dev.tongyeok.model.TokenTable;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.load.ConfigJson;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.load.gguf.GgufFile;
 import dev.tongyeok.load.gguf.GgufLayout;
 import dev.tongyeok.load.onnx.OnnxWeights;
+import dev.tongyeok.model.ModelConfig;
+import dev.tongyeok.model.Pooling;
+import dev.tongyeok.model.TokenTable;
+import dev.tongyeok.model.Transformer;
 import dev.tongyeok.tensor.ops.TensorOps;
 import java.util.Set;
 

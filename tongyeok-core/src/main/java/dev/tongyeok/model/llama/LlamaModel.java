@@ -1,11 +1,11 @@
 package dev.tongyeok.model.llama;
 
-import dev.tongyeok.model.decoder.DecoderConfig;
 import dev.tongyeok.load.WeightSource;
-import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Workspace;
+import dev.tongyeok.model.decoder.DecoderConfig;
+import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.RmsNorm;

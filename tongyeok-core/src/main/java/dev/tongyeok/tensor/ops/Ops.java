@@ -1,10 +1,10 @@
 package dev.tongyeok.tensor.ops;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Picks the kernels once: the vector kernels ({@link TieredOps}: {@link VectorOps} with their

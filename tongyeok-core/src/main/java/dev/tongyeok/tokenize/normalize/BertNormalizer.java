@@ -1,8 +1,8 @@
 package dev.tongyeok.tokenize.normalize;
 
-import dev.tongyeok.tokenize.unicode.CharChanges;
 import dev.tongyeok.tokenize.NormalizedString;
 import dev.tongyeok.tokenize.Normalizer;
+import dev.tongyeok.tokenize.unicode.CharChanges;
 import dev.tongyeok.tokenize.unicode.Ucd;
 import dev.tongyeok.tokenize.unicode.UnicodeNormalizer;
 

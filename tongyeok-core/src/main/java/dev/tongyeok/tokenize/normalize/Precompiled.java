@@ -1,9 +1,9 @@
 package dev.tongyeok.tokenize.normalize;
 
-import dev.tongyeok.tokenize.unicode.CharChanges;
 import dev.tongyeok.tokenize.NormalizedString;
 import dev.tongyeok.tokenize.Normalizer;
 import dev.tongyeok.tokenize.TokenizerException;
+import dev.tongyeok.tokenize.unicode.CharChanges;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
