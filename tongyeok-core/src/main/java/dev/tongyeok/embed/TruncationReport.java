@@ -20,9 +20,8 @@ record TruncationReport(int originalTokens, int keptChars) {
         }
         int from = input.length();
         int to = 0;
-        int[] special = e.specialTokensMask();
         for (int t = 0; t < e.length(); t++) {
-            if (special[t] == 0) {
+            if (!e.special(t)) {
                 from = Math.min(from, e.start(t));
                 to = Math.max(to, e.end(t));
             }

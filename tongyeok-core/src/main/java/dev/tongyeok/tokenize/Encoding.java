@@ -137,7 +137,12 @@ public final class Encoding {
         return offsets[2 * i + 1];
     }
 
-    /** 1 for each special token (markers and padding), 0 for text tokens. */
+    /** Whether token {@code i} is special (a marker or padding): {@code specialTokensMask()[i] == 1} without the copy. */
+    public boolean special(int i) {
+        return specialTokensMask[i] == 1;
+    }
+
+    /** 1 for each special token (markers and padding), 0 for text tokens (a copy: call once, not per token). */
     public int[] specialTokensMask() {
         return specialTokensMask.clone();
     }

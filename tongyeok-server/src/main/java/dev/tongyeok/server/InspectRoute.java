@@ -51,7 +51,6 @@ final class InspectRoute implements RouteGroup {
         Inspection in = m.embedder().inspect(req.text(), opts);
         Encoding e = in.encoding();
         String[] kinds = TokenKinds.of(e, m.embedder().tokenizer());
-        int[] special = e.specialTokensMask();
         return Reply.json(JsonOut.write(g -> {
             g.writeStartObject();
             g.writeStringField("model", m.name());
@@ -66,7 +65,7 @@ final class InspectRoute implements RouteGroup {
                 g.writeStartObject();
                 g.writeNumberField("id", e.id(t));
                 g.writeStringField("text", e.token(t));
-                g.writeBooleanField("special", special[t] == 1);
+                g.writeBooleanField("special", e.special(t));
                 g.writeNumberField("start", e.start(t));
                 g.writeNumberField("stop", e.end(t));
                 g.writeStringField("kind", kinds[t]);

@@ -119,11 +119,10 @@ final class TeiRoutes implements RouteGroup {
             for (String text : texts) {
                 Encoding e = tokenizer.encode(text, special);
                 String[] kinds = TokenKinds.of(e, tokenizer);
-                int[] mask = e.specialTokensMask();
                 Utf8Offsets bytes = new Utf8Offsets(text);
                 g.writeStartArray();
                 for (int t = 0; t < e.length(); t++) {
-                    boolean isSpecial = mask[t] == 1;
+                    boolean isSpecial = e.special(t);
                     g.writeStartObject();
                     g.writeNumberField("id", e.id(t));
                     g.writeStringField("text", isSpecial ? e.token(t) : text.substring(e.start(t), e.end(t)));

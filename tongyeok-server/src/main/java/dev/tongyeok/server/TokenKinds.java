@@ -16,18 +16,17 @@ final class TokenKinds {
      */
     static String[] of(Encoding e, Tokenizer tokenizer) {
         String unk = tokenizer.model().unknownToken();
-        int[] special = e.specialTokensMask(); // a copy: taken once, not per token
         int n = e.length();
         String[] out = new String[n];
         for (int t = 0; t < n; t++) {
             String tok = e.token(t);
-            if (special[t] == 1) {
+            if (e.special(t)) {
                 out[t] = "special";
             } else if (unk != null && unk.equals(tok)) {
                 out[t] = "unknown";
             } else if (isByteToken(tok)) {
                 out[t] = "byte";
-            } else if (sharesSpan(e, special, t, t - 1) || sharesSpan(e, special, t, t + 1)) {
+            } else if (sharesSpan(e, t, t - 1) || sharesSpan(e, t, t + 1)) {
                 out[t] = "part";
             } else {
                 out[t] = "text";
@@ -52,8 +51,8 @@ final class TokenKinds {
      * ({@code ▁} of SentencePiece, {@code Ġ} of byte-level BPE) takes the span of the character after
      * it without being part of it, so it shares no span.
      */
-    private static boolean sharesSpan(Encoding e, int[] special, int t, int other) {
-        return other >= 0 && other < e.length() && special[other] == 0 && e.end(t) > e.start(t)
+    private static boolean sharesSpan(Encoding e, int t, int other) {
+        return other >= 0 && other < e.length() && !e.special(other) && e.end(t) > e.start(t)
                 && e.start(t) == e.start(other) && e.end(t) == e.end(other)
                 && !isBoundaryMarker(e.token(t)) && !isBoundaryMarker(e.token(other));
     }
