@@ -70,6 +70,9 @@ public final class ModelSpec {
         if (Files.isRegularFile(p) && isGguf(p)) {
             return ggufTokenizer(p, GgufFile.read(p));
         }
+        if (!Files.exists(p) && looksLikePath(spec)) {
+            throw new TokenizerException(spec + ": no such file or directory");
+        }
         throw new TokenizerException(notFound(spec, "nor a tokenizer.json file"));
     }
 
@@ -186,6 +189,9 @@ public final class ModelSpec {
         }
         if (Files.isRegularFile(p) && isGguf(p)) {
             return gguf(spec, p);
+        }
+        if (!Files.exists(p) && looksLikePath(spec)) {
+            throw new ModelException(spec + ": no such file or directory");
         }
         if (!Files.isDirectory(p)) {
             throw new ModelException(notFound(spec, Files.exists(p) ? "(not a file these formats recognise)"

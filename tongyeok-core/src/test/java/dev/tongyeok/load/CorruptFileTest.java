@@ -97,5 +97,8 @@ class CorruptFileTest {
         ModelException e = assertThrows(ModelException.class, () -> ModelSpec.resolve("no-such-model"));
         assertTrue(e.getMessage().startsWith("model 'no-such-model' is neither a built-in model (all-minilm-l6-v2, "),
                 e.getMessage());
+        // Written as a path, it is a path: no list of built-in models, no Hub.
+        ModelException path = assertThrows(ModelException.class, () -> ModelSpec.resolve("./nothere"));
+        assertEquals("./nothere: no such file or directory", path.getMessage());
     }
 }
