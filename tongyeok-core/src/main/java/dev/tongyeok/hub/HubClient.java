@@ -92,7 +92,7 @@ public final class HubClient {
     private final Progress progress;
     private final Consumer<String> notice;
     private final long backoffMillis;
-    private final HttpClient http;
+    private volatile HttpClient http; // made on the first request: most runs name no Hub model
 
     /**
      * @param cache where files go
@@ -112,8 +112,6 @@ public final class HubClient {
         this.progress = progress;
         this.notice = notice;
         this.backoffMillis = backoffMillis;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(15)).build();
     }
 
     /**
@@ -324,9 +322,24 @@ public final class HubClient {
         return v == null ? "dev" : v;
     }
 
+    private HttpClient http() {
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) {
+                    h = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(Duration.ofSeconds(15)).build();
+                    http = h;
+                }
+            }
+        }
+        return h;
+    }
+
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) throws IOException {
         try {
-            return http.send(request, body);
+            return http().send(request, body);
         } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.http.HttpConnectTimeoutException e) {
             throw new Unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (java.net.http.HttpTimeoutException e) {
