@@ -34,7 +34,7 @@ final class HttpFront extends Handler.Abstract {
         this.options = options;
         this.metrics = metrics;
         this.slots = new Semaphore(options.maxConcurrentRequests());
-        this.apiKey = options.apiKey() == null ? null : ("Bearer " + options.apiKey()).getBytes(StandardCharsets.UTF_8);
+        this.apiKey = options.apiKey() == null ? null : sha256(options.apiKey()); // its digest: see checkKey
         for (RouteGroup g : groups) {
             for (Map.Entry<String, Route> r : g.routes().entrySet()) {
                 if (routes.put(r.getKey(), r.getValue()) != null) {
@@ -137,6 +137,10 @@ final class HttpFront extends Handler.Abstract {
      * (with a slot taken for heavy routes).
      */
     private Reply dispatch(Request request, String path, Route route, Api api) {
+        // The key first: without it, an unknown route gets 401 like a known one, so routes cannot be listed.
+        if (apiKey != null && !OPEN.contains(path)) {
+            checkKey(request);
+        }
         if (route == null) {
             throw new ApiException(ApiException.Kind.NOT_FOUND, "no route " + request.getMethod() + " " + path
                     + " (routes: " + String.join(", ", routes.keySet()) + ")");
@@ -144,15 +148,6 @@ final class HttpFront extends Handler.Abstract {
         if (!request.getMethod().equals(route.method().name())) {
             throw new ApiException(ApiException.Kind.METHOD_NOT_ALLOWED, path + " takes " + route.method()
                     + ", not " + request.getMethod());
-        }
-        if (apiKey != null && !OPEN.contains(path)) {
-            String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            if (auth == null) {
-                throw new ApiException(ApiException.Kind.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>'");
-            }
-            if (!MessageDigest.isEqual(apiKey, auth.getBytes(StandardCharsets.UTF_8))) {
-                throw new ApiException(ApiException.Kind.UNAUTHORIZED, "wrong API key");
-            }
         }
         if (route.heavy()) {
             if (!slots.tryAcquire()) {
@@ -163,6 +158,36 @@ final class HttpFront extends Handler.Abstract {
             metrics.inFlight.inc();
         }
         return route.heavy() ? null : run(request, route);
+    }
+
+    /**
+     * One {@code Authorization} header, scheme {@code Bearer} in any case (HTTP's schemes are
+     * case-insensitive), and the key; compared as SHA-256 digests, in time that depends on neither
+     * the key's content nor its length.
+     */
+    private void checkKey(Request request) {
+        java.util.List<String> auth = request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
+        if (auth.isEmpty()) {
+            throw new ApiException(ApiException.Kind.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>'");
+        }
+        if (auth.size() > 1) {
+            throw new ApiException(ApiException.Kind.UNAUTHORIZED, "more than one Authorization header; send one");
+        }
+        String a = auth.get(0).strip();
+        int space = a.indexOf(' ');
+        boolean bearer = space > 0 && a.substring(0, space).equalsIgnoreCase("Bearer");
+        byte[] given = sha256(bearer ? a.substring(space + 1).strip() : "");
+        if (!MessageDigest.isEqual(apiKey, given) || !bearer) {
+            throw new ApiException(ApiException.Kind.UNAUTHORIZED, "wrong API key");
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Reply run(Request request, Route route) {

@@ -123,6 +123,15 @@ class ServerBehaviourTest {
             assertEquals(401, wrong.status());
             assertEquals("wrong API key", wrong.json().get("error").asText());
             assertEquals(401, http.get("/metrics").status());
+            // The scheme in any case; one header only; unknown routes do not answer 404 without the key.
+            assertEquals(200, http.post("/embed", map("inputs", "hi"), "Authorization", "bearer sekret").status());
+            Http.Res two = http.post("/embed", map("inputs", "hi"), "Authorization", "Bearer sekret",
+                    "Authorization", "Bearer nope");
+            assertEquals(401, two.status());
+            assertEquals("more than one Authorization header; send one", two.json().get("error").asText());
+            assertEquals(401, http.get("/admin").status(), "no key: an unknown route is not told apart");
+            assertEquals(404, http.get("/admin", "Authorization", "Bearer sekret").status());
+            assertEquals(401, http.post("/embed", map("inputs", "hi"), "Authorization", "Basic sekret").status());
             assertEquals(200, http.get("/health").status()); // probes need no key
             Http.Res ok = http.post("/embed", map("inputs", "hi"), "Authorization", "Bearer sekret",
                     "Origin", "http://localhost:3000");
