@@ -83,7 +83,14 @@ public final class HubClient {
     /** One monitor per lock file, for the threads of this process. */
     private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Jackson's mapper, made when first used: every model command makes a client, and building a
+     * mapper costs a cold JVM 0.18–0.38 s (docs/PERFORMANCE.md), which most runs, naming no Hub
+     * model, must not pay.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final HubCache cache;
     private final String endpoint;
@@ -271,7 +278,7 @@ public final class HubClient {
 
     // The shard files an index's weight_map names.
     private static List<String> shards(HubId id, Path index) throws IOException {
-        JsonNode map = JSON.readTree(index.toFile()).path("weight_map");
+        JsonNode map = Json.MAPPER.readTree(index.toFile()).path("weight_map");
         if (!map.isObject()) {
             throw new HubException(id.repo() + ": " + FileSelection.INDEX + " has no weight_map");
         }
@@ -301,7 +308,7 @@ public final class HubClient {
         HttpResponse<byte[]> r = send(request(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         check(id, r, null);
         try {
-            return JSON.readTree(r.body());
+            return Json.MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new HubException(id + ": " + endpoint + " answered the model info request with something that is "
                     + "not JSON");

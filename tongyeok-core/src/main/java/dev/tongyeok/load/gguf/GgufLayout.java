@@ -23,6 +23,29 @@ public interface GgufLayout {
         return Weight.of(name, tensor);
     }
 
+    /** Makes a checkpoint weight from a GGUF tensor: a permutation undone, a transpose marked. */
+    @FunctionalInterface
+    interface WeightOf {
+        /** The weight called {@code name} in the checkpoint, from GGUF tensor {@code gguf}. */
+        Weight weight(String name, String gguf, Tensor tensor);
+    }
+
+    /** These names, with each weight made by {@code weights} instead of taken as it is. */
+    default GgufLayout withWeights(WeightOf weights) {
+        GgufLayout names = this;
+        return new GgufLayout() {
+            @Override
+            public String checkpointName(String gguf) {
+                return names.checkpointName(gguf);
+            }
+
+            @Override
+            public Weight weight(String name, String gguf, Tensor tensor) {
+                return weights.weight(name, gguf, tensor);
+            }
+        };
+    }
+
     /**
      * Names laid out as most families are: {@code blk.N.PART.SUFFIX} becomes
      * {@code layerPrefix + N + "." + block.get(PART) + SUFFIX} ({@code blk.3.attn_q.weight} →

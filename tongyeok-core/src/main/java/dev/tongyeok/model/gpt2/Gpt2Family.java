@@ -9,7 +9,6 @@ import dev.tongyeok.model.ModelConfig;
 import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.decoder.DecoderConfig;
 import dev.tongyeok.model.decoder.DecoderFamily;
-import dev.tongyeok.tensor.Tensor;
 import dev.tongyeok.tensor.ops.TensorOps;
 import java.util.Map;
 import java.util.Set;
@@ -71,18 +70,8 @@ public final class Gpt2Family extends DecoderFamily {
      */
     @Override
     public GgufLayout ggufLayout(GgufFile file) {
-        return new GgufLayout() {
-            @Override
-            public String checkpointName(String gguf) {
-                return NAMES.checkpointName(gguf);
-            }
-
-            @Override
-            public Weight weight(String name, String gguf, Tensor t) {
-                boolean conv1d = t.rank() == 2 && CONV1D.matcher(gguf).matches();
-                return new Weight(name, t, conv1d, null, null, false);
-            }
-        };
+        return NAMES.withWeights((name, gguf, t) ->
+                new Weight(name, t, t.rank() == 2 && CONV1D.matcher(gguf).matches(), null, null, false));
     }
 
     @Override

@@ -122,19 +122,11 @@ public final class LlamaFamily extends DecoderFamily {
         if (!file.architecture().equals("llama")) {
             return NAMES;
         }
-        return new GgufLayout() {
-            @Override
-            public String checkpointName(String gguf) {
-                return NAMES.checkpointName(gguf);
-            }
-
-            @Override
-            public Weight weight(String name, String gguf, Tensor tensor) {
-                boolean permuted = gguf.endsWith(".attn_q.weight") || gguf.endsWith(".attn_k.weight")
-                        || gguf.endsWith(".attn_q.bias") || gguf.endsWith(".attn_k.bias");
-                return Weight.of(name, permuted ? unpermute(file, tensor, gguf) : tensor);
-            }
-        };
+        return NAMES.withWeights((name, gguf, tensor) -> {
+            boolean permuted = gguf.endsWith(".attn_q.weight") || gguf.endsWith(".attn_k.weight")
+                    || gguf.endsWith(".attn_q.bias") || gguf.endsWith(".attn_k.bias");
+            return Weight.of(name, permuted ? unpermute(file, tensor, gguf) : tensor);
+        });
     }
 
     // Row r of a permuted query/key matrix: head h's rows come as pairs (i, D/2 + i) interleaved.
