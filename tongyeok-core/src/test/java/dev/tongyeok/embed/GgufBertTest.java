@@ -111,7 +111,9 @@ public class GgufBertTest {
         g.string("tokenizer.ggml.model", "bert").strings("tokenizer.ggml.tokens", tokens)
                 .ints("tokenizer.ggml.token_type", types).u32("tokenizer.ggml.token_type_count", 2)
                 .u32("tokenizer.ggml.unknown_token_id", 100).u32("tokenizer.ggml.seperator_token_id", 102)
-                .u32("tokenizer.ggml.cls_token_id", 101).u32("tokenizer.ggml.padding_token_id", 0);
+                .u32("tokenizer.ggml.cls_token_id", 101).u32("tokenizer.ggml.padding_token_id", 0)
+                // gguf-py's vocab.py copies the BertNormalizer's lowercase (strip_accents is null: not written).
+                .bool("tokenizer.ggml.normalizer.lowercase", true);
         if (parts > 1) {
             g.writeSplit(file, parts);
         } else {

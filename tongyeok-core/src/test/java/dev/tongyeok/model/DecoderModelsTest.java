@@ -276,6 +276,15 @@ public class DecoderModelsTest {
             }
             g.f32Tensor("rope_freqs.weight", new long[] {factors.length}, factors);
         }
+        // A vocabulary of t0..t63 in the metadata, so that llama.cpp loads the file; tests give it token ids.
+        java.util.List<String> vocab = new java.util.ArrayList<>();
+        for (int i = 0; i < V; i++) {
+            vocab.add("t" + i);
+        }
+        g.string("tokenizer.ggml.model", "gpt2").string("tokenizer.ggml.pre", "default").strings("tokenizer.ggml.tokens", vocab)
+                .ints("tokenizer.ggml.token_type", java.util.Collections.nCopies(V, 1))
+                .strings("tokenizer.ggml.merges", java.util.List.of("t 1")).u32("tokenizer.ggml.bos_token_id", 1)
+                .u32("tokenizer.ggml.eos_token_id", 2).bool("tokenizer.ggml.add_bos_token", false);
         Path file = dir.resolve("model.gguf");
         g.write(file);
         Files.writeString(dir.resolve("tokenizer.json"), wordLevelTokenizer());
@@ -287,8 +296,8 @@ public class DecoderModelsTest {
         n = n.replaceFirst("^(layers|h)\\.(\\d+)\\.", "blk.$2.");
         String[][] map = {
             {"embed_tokens.", "token_embd."}, {"wte.", "token_embd."}, {"wpe.", "position_embd."},
-            {"word_embeddings.", "token_embd."}, {"input_layernorm.", "attn_norm."}, {"ln_attn.", "attn_norm."},
-            {"ln_mlp.", "attn_norm_2."}, {"self_attn.q_proj.", "attn_q."}, {"self_attn.k_proj.", "attn_k."},
+            {"word_embeddings.", "token_embd."}, {"input_layernorm.", "attn_norm."}, {"ln_attn.", "attn_norm_2."},
+            {"ln_mlp.", "attn_norm."}, {"self_attn.q_proj.", "attn_q."}, {"self_attn.k_proj.", "attn_k."},
             {"self_attn.v_proj.", "attn_v."}, {"self_attn.o_proj.", "attn_output."}, {"self_attn.q_norm.", "attn_q_norm."},
             {"self_attn.k_norm.", "attn_k_norm."}, {"post_attention_layernorm.", "ffn_norm."}, {"mlp.gate_proj.", "ffn_gate."},
             {"mlp.up_proj.", "ffn_up."}, {"mlp.down_proj.", "ffn_down."}, {"ln_1.", "attn_norm."},

@@ -20,7 +20,8 @@ import java.util.Map;
  * scores, merges derived from the scores as HF's converter derives them, byte fallback),
  * {@code gpt2} (byte-level BPE with merges, split by the regular expression
  * {@code tokenizer.ggml.pre} names) or {@code bert} (WordPiece; llama.cpp writes word-initial
- * pieces with a leading ▁ and continuations without {@code ##}, which is undone here). Token types
+ * pieces with a leading ▁ and continuations without {@code ##}, which is undone here; lowercasing
+ * and accent stripping as {@code tokenizer.ggml.normalizer.*} say). Token types
  * (3 control, 4 user-defined, 2 unknown) become added tokens; {@code add_bos_token} and
  * {@code add_eos_token} the start and end markers.
  */
@@ -240,10 +241,14 @@ public final class GgufTokenizer {
         }
     }
 
-    // WordPiece: lowercased, split at whitespace and punctuation, [CLS] … [SEP].
+    // WordPiece: split at whitespace and punctuation, [CLS] … [SEP]; lowercased and accents stripped
+    // as tokenizer.ggml.normalizer.lowercase and .strip_accents say (the converter copies them from
+    // the BertNormalizer; a file from before it wrote them was made from an uncased model, lowercased).
     private static void bert(GgufFile f, String[] tokens, ObjectNode root, ObjectNode model) {
+        boolean lowercase = f.bool("tokenizer.ggml.normalizer.lowercase", true);
+        boolean stripAccents = f.bool("tokenizer.ggml.normalizer.strip_accents", lowercase);
         root.putObject("normalizer").put("type", "BertNormalizer").put("clean_text", true)
-                .put("handle_chinese_chars", true).putNull("strip_accents").put("lowercase", true);
+                .put("handle_chinese_chars", true).put("strip_accents", stripAccents).put("lowercase", lowercase);
         root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
         root.putObject("decoder").put("type", "WordPiece").put("prefix", "##").put("cleanup", true);
         String[] vocab = new String[tokens.length];

@@ -70,13 +70,16 @@ public final class FalconFamily extends DecoderFamily {
 
     @Override
     public GgufLayout ggufLayout(GgufFile file) {
+        // llama.cpp's converter (gguf-py tensor_mapping.py) names Falcon-40B's ln_mlp attn_norm and its
+        // ln_attn attn_norm_2: llama.cpp normalizes the attention's input with attn_norm_2 when there
+        // is one, the feed-forward's always with attn_norm.
         Map<String, String> block = new HashMap<>(Map.of(
-                "attn_norm_2", "ln_mlp",
+                "attn_norm_2", "ln_attn",
                 "attn_qkv", "self_attention.query_key_value",
                 "attn_output", "self_attention.dense",
                 "ffn_up", "mlp.dense_h_to_4h",
                 "ffn_down", "mlp.dense_4h_to_h"));
-        block.put("attn_norm", twoNorms(file) ? "ln_attn" : "input_layernorm");
+        block.put("attn_norm", twoNorms(file) ? "ln_mlp" : "input_layernorm");
         return GgufLayout.blocks("transformer.h.", block, Map.of(
                 "token_embd.weight", "transformer.word_embeddings.weight",
                 "output_norm.weight", "transformer.ln_f.weight",

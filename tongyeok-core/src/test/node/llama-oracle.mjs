@@ -1,0 +1,52 @@
+// The llama.cpp oracle: runs GGUF files through llama.cpp (npm node-llama-cpp, its prebuilt CPU
+// binaries, never built here) and prints what llama.cpp makes of them, for the Java tests to compare.
+//
+// Usage: node llama-oracle.mjs NODE_MODULES_DIR JOB.json > answer.json
+// job:    {"models": [{"file": "/abs/model.gguf", "texts": ["..."], "tokens": [[1, 2, 3]]}]}
+// answer: {"models": [{"file": ..., "vocabularyType": "wpm", "tokenized": [[...]],
+//                      "texts": [[...embedding...]], "tokens": [[...embedding...]]}]}
+// tokenized: each text as llama.cpp feeds it to an embedding (its tokenizer, then the start and end
+// tokens its vocabulary type adds). texts/tokens: the embedding of each text / each token sequence,
+// as llama.cpp pools it (the file's pooling type; for a model without one, the last token's hidden state).
+// Precision: CPU only, F32 K/V cache, flash attention off.
+import {readFileSync} from "node:fs";
+import {join} from "node:path";
+import {pathToFileURL} from "node:url";
+
+const [modules, jobFile] = process.argv.slice(2);
+if (!modules || !jobFile) {
+    console.error("usage: node llama-oracle.mjs NODE_MODULES_DIR JOB.json");
+    process.exit(2);
+}
+const {getLlama, LlamaLogLevel} = await import(pathToFileURL(join(modules, "node-llama-cpp/dist/index.js")).href);
+const job = JSON.parse(readFileSync(jobFile, "utf8"));
+const llama = await getLlama({build: "never", gpu: false, logLevel: LlamaLogLevel.error, progressLogs: false});
+const out = [];
+for (const m of job.models) {
+    const model = await llama.loadModel({
+        modelPath: m.file,
+        gpuLayers: 0,
+        defaultContextFlashAttention: false,
+        experimentalDefaultContextKvCacheKeyType: "F32",
+        experimentalDefaultContextKvCacheValueType: "F32",
+    });
+    const size = Math.max(16, model.trainContextSize);
+    const context = await model.createEmbeddingContext({contextSize: size, batchSize: size, threads: 1});
+    const tokenized = [];
+    const texts = [];
+    for (const text of m.texts ?? []) {
+        const ids = model.tokenize(text, false);
+        context._prepareInput(ids);
+        tokenized.push(Array.from(ids));
+        texts.push(Array.from((await context.getEmbeddingFor(ids)).vector));
+    }
+    const tokens = [];
+    for (const ids of m.tokens ?? []) {
+        tokens.push(Array.from((await context.getEmbeddingFor([...ids])).vector));
+    }
+    out.push({file: m.file, vocabularyType: model.vocabularyType, tokenized, texts, tokens});
+    await context.dispose();
+    await model.dispose();
+}
+process.stdout.write(JSON.stringify({models: out}));
+await llama.dispose();
