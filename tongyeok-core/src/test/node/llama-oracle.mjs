@@ -5,8 +5,7 @@
 // job:    {"models": [{"file": "/abs/model.gguf", "texts": ["..."], "tokens": [[1, 2, 3]]}]}
 // answer: {"models": [{"file": ..., "vocabularyType": "wpm", "tokenized": [[...]],
 //                      "texts": [[...embedding...]], "tokens": [[...embedding...]]}]}
-// tokenized: each text as llama.cpp feeds it to an embedding (its tokenizer, then the start and end
-// tokens its vocabulary type adds). texts/tokens: the embedding of each text / each token sequence,
+// tokenized: each text as llama.cpp tokenizes it for an embedding (llama_tokenize with add_special). texts/tokens: the embedding of each text / each token sequence,
 // as llama.cpp pools it (the file's pooling type; for a model without one, the last token's hidden state).
 // Precision: CPU only, F32 K/V cache, flash attention off.
 import {readFileSync} from "node:fs";
@@ -32,13 +31,24 @@ for (const m of job.models) {
     });
     const size = Math.max(16, model.trainContextSize);
     const context = await model.createEmbeddingContext({contextSize: size, batchSize: size, threads: 1});
+    // Embed exactly the tokens given: node-llama-cpp would add start and end tokens of its own choice.
+    context._prepareInput = () => {};
+    const t = model.tokens;
     const tokenized = [];
     const texts = [];
     for (const text of m.texts ?? []) {
-        const ids = model.tokenize(text, false);
-        context._prepareInput(ids);
-        tokenized.push(Array.from(ids));
-        texts.push(Array.from((await context.getEmbeddingFor(ids)).vector));
+        // llama.cpp's llama_tokenize with add_special, as llama-server and llama-embedding call it:
+        // WPM always [CLS] … [SEP]; every other vocabulary its add_bos_token / add_eos_token.
+        const ids = Array.from(model.tokenize(text, false));
+        if (model.vocabularyType === "wpm") {
+            ids.unshift(t.bos);
+            ids.push(t.sep);
+        } else {
+            if (t.shouldPrependBosToken) ids.unshift(t.bos);
+            if (t.shouldAppendEosToken) ids.push(t.eos);
+        }
+        tokenized.push(ids);
+        texts.push(Array.from((await context.getEmbeddingFor([...ids])).vector));
     }
     const tokens = [];
     for (const ids of m.tokens ?? []) {

@@ -19,7 +19,8 @@ import java.util.Map;
  * the same model: {@code tokenizer.ggml.model} {@code llama} (SentencePiece BPE: tokens with
  * scores, merges derived from the scores as HF's converter derives them, byte fallback),
  * {@code gpt2} (byte-level BPE with merges, split by the regular expression
- * {@code tokenizer.ggml.pre} names) or {@code bert} (WordPiece; llama.cpp writes word-initial
+ * {@code tokenizer.ggml.pre} names), {@code t5} (SentencePiece Unigram, llama.cpp's UGM: XLM-RoBERTa,
+ * T5; its {@code precompiled_charsmap} normalizer and whitespace rules) or {@code bert} (WordPiece; llama.cpp writes word-initial
  * pieces with a leading ▁ and continuations without {@code ##}, which is undone here; lowercasing
  * and accent stripping as {@code tokenizer.ggml.normalizer.*} say). Token types
  * (3 control, 4 user-defined, 2 unknown) become added tokens; {@code add_bos_token} and
@@ -70,8 +71,9 @@ public final class GgufTokenizer {
             case "llama" -> llama(f, tokens, types, root, model);
             case "gpt2" -> gpt2(f, tokens, root, model);
             case "bert" -> bert(f, tokens, root, model);
+            case "t5" -> unigram(f, tokens, types, root, model);
             default -> throw new ModelException(file + ": metadata tokenizer.ggml.model '" + kind
-                    + "' is not supported (llama, gpt2, bert)");
+                    + "' is not supported (llama, gpt2, bert, t5)");
         }
         root.set("model", model);
         if (types != null) {
@@ -241,6 +243,68 @@ public final class GgufTokenizer {
         }
     }
 
+    /**
+     * SentencePiece Unigram as llama.cpp's UGM tokenizer runs it: the precompiled charsmap first;
+     * then, with {@code remove_extra_whitespaces}, every run of spaces becomes one ▁ before the word
+     * it precedes (none at either end), else every space becomes ▁ and, with {@code add_space_prefix},
+     * one more goes in front; then Viterbi over the whole string (a SentencePiece vocabulary has no
+     * piece with ▁ inside, so this equals splitting at words). Unknown code points are one unknown
+     * token per run, scored 10 below the lowest piece.
+     */
+    private static void unigram(GgufFile f, String[] tokens, int[] types, ObjectNode root, ObjectNode model) {
+        String file = f.path().getFileName().toString();
+        float[] scores = f.floats("tokenizer.ggml.scores");
+        if (scores.length != tokens.length) {
+            throw new ModelException(file + ": metadata tokenizer.ggml.scores has " + scores.length + " entries for "
+                    + tokens.length + " tokens");
+        }
+        boolean merge = f.bool("tokenizer.ggml.remove_extra_whitespaces", false);
+        boolean prefix = f.bool("tokenizer.ggml.add_space_prefix", false);
+        ObjectNode norm = root.putObject("normalizer");
+        norm.put("type", "Sequence");
+        ArrayNode ns = norm.putArray("normalizers");
+        if (f.find("tokenizer.ggml.precompiled_charsmap").isPresent()) {
+            int[] map = f.ints("tokenizer.ggml.precompiled_charsmap");
+            byte[] bytes = new byte[map.length];
+            for (int i = 0; i < map.length; i++) {
+                bytes[i] = (byte) map[i];
+            }
+            if (bytes.length > 0) {
+                ns.addObject().put("type", "Precompiled").put("precompiled_charsmap",
+                        java.util.Base64.getEncoder().encodeToString(bytes));
+            }
+        }
+        if (merge) {
+            replace(ns, "Regex", "^ +| +$", "");
+            replace(ns, "Regex", " {2,}", " ");
+        }
+        if (merge || prefix) {
+            ns.addObject().put("type", "Prepend").put("prepend", " ");
+        }
+        replace(ns, "String", " ", "\u2581");
+        root.putNull("pre_tokenizer");
+        root.putObject("decoder").put("type", "Metaspace").put("replacement", "\u2581").put("prepend_scheme", "always")
+                .put("split", true);
+        int unk = (int) f.integer("tokenizer.ggml.unknown_token_id", unknownId(types));
+        if (unk < 0 || unk >= tokens.length) {
+            throw new ModelException(file + ": metadata tokenizer.ggml.unknown_token_id " + unk + " is outside the "
+                    + tokens.length + " tokens");
+        }
+        model.put("type", "Unigram");
+        model.put("unk_id", unk);
+        model.put("byte_fallback", false);
+        ArrayNode vocab = model.putArray("vocab");
+        for (int i = 0; i < tokens.length; i++) {
+            vocab.addArray().add(tokens[i]).add(scores[i]);
+        }
+    }
+
+    private static void replace(ArrayNode normalizers, String kind, String pattern, String content) {
+        ObjectNode r = normalizers.addObject().put("type", "Replace");
+        r.putObject("pattern").put(kind, pattern);
+        r.put("content", content);
+    }
+
     // WordPiece: split at whitespace and punctuation, [CLS] … [SEP]; lowercased and accents stripped
     // as tokenizer.ggml.normalizer.lowercase and .strip_accents say (the converter copies them from
     // the BertNormalizer; a file from before it wrote them was made from an uncased model, lowercased).
@@ -295,10 +359,11 @@ public final class GgufTokenizer {
         }
     }
 
-    // The start and end markers: add_bos_token (default: on for llama, off for gpt2), add_eos_token (off).
+    // The start and end markers, as llama.cpp defaults them per vocabulary: add_bos_token (on for
+    // llama), add_eos_token (on for t5).
     private static JsonNode template(GgufFile f, String[] tokens, ObjectMapper json, String kind) {
         boolean bos = f.bool("tokenizer.ggml.add_bos_token", kind.equals("llama"));
-        boolean eos = f.bool("tokenizer.ggml.add_eos_token", false);
+        boolean eos = f.bool("tokenizer.ggml.add_eos_token", kind.equals("t5"));
         ObjectNode t = json.createObjectNode();
         t.put("type", "TemplateProcessing");
         ArrayNode single = t.putArray("single");

@@ -36,8 +36,8 @@ import java.util.TreeSet;
  *       "data_offsets": [begin, end]}, "__metadata__": {..}}}, offsets relative to the data;
  *   <li>the data, from byte 8 + N to the end of the file.
  * </ol>
- * Checkpoints of task models ({@code BertForMaskedLM}) prefix names with {@code bert.}; the prefix
- * is dropped so names match {@code BertModel}'s.
+ * Checkpoints of task models ({@code BertForMaskedLM}, {@code XLMRobertaForMaskedLM}) prefix names
+ * with {@code bert.} or {@code roberta.}; the prefix is dropped so names match {@code BertModel}'s.
  */
 public final class SafetensorsWeights implements WeightSource {
     private static final long MAX_HEADER = 100L << 20;
@@ -92,7 +92,7 @@ public final class SafetensorsWeights implements WeightSource {
     }
 
     private static String strip(String name) {
-        return name.startsWith("bert.") ? name.substring(5) : name;
+        return name.startsWith("bert.") ? name.substring(5) : name.startsWith("roberta.") ? name.substring(8) : name;
     }
 
     private static void readOne(Path file, Map<String, Weight> out) throws IOException {

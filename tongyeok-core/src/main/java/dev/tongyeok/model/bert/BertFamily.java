@@ -17,7 +17,11 @@ import java.util.Set;
 /**
  * BERT encoders (HF transformers' {@code BertModel}; GGUF {@code bert}, as llama.cpp's converter
  * writes {@code BertModel} checkpoints): MiniLM, BGE, E5 and every sentence-transformers model on
- * BERT layers. Mean pooling unless the model's files say otherwise.
+ * BERT layers. Also RoBERTa, XLM-RoBERTa and CamemBERT ({@code roberta}, {@code xlm-roberta},
+ * {@code camembert}: BAAI/bge-m3, the multilingual E5 models), whose layers are BERT's and whose
+ * positions start after the padding index; llama.cpp's converter writes them as GGUF {@code bert}
+ * with the position table cut to start at the first token. Mean pooling unless the model's files
+ * say otherwise.
  */
 public final class BertFamily implements ModelFamily {
     private static final String TOKEN_EMBEDDINGS = "embeddings.word_embeddings.weight";
@@ -45,7 +49,7 @@ public final class BertFamily implements ModelFamily {
 
     @Override
     public Set<String> modelTypes() {
-        return Set.of("bert");
+        return Set.of("bert", "roberta", "xlm-roberta", "camembert");
     }
 
     @Override
@@ -60,11 +64,18 @@ public final class BertFamily implements ModelFamily {
 
     @Override
     public BertConfig config(ConfigJson c) {
+        // RoBERTa's position ids are padding_idx + 1 + i (transformers' create_position_ids_from_input_ids).
+        boolean roberta = !c.string("model_type", "bert").equals("bert");
+        int offset = roberta ? c.integer("pad_token_id", 1) + 1 : 0;
+        int rows = c.integer("max_position_embeddings", roberta ? 514 : 512);
+        if (rows <= offset) {
+            throw c.error("max_position_embeddings " + rows + " leaves no position after pad_token_id " + (offset - 1));
+        }
         return new BertConfig(c.integer("vocab_size", -1), c.integer("hidden_size", -1),
                 c.integer("num_hidden_layers", -1), c.integer("num_attention_heads", -1),
                 c.integer("intermediate_size", -1), c.string("hidden_act", "gelu"),
-                c.integer("max_position_embeddings", 512), c.integer("type_vocab_size", 2),
-                c.number("layer_norm_eps", 1e-12));
+                rows - offset, c.integer("type_vocab_size", roberta ? 1 : 2),
+                c.number("layer_norm_eps", 1e-12), offset);
     }
 
     @Override
