@@ -96,6 +96,21 @@ public class GgufBertTest {
             written++;
         }
         assertEquals(5 + 6 * 16, written, "every BERT tensor found its GGUF name");
+        wordPieceVocabulary(g);
+        if (parts > 1) {
+            g.writeSplit(file, parts);
+        } else {
+            g.write(file);
+        }
+    }
+
+
+
+    /**
+     * all-MiniLM-L6-v2's WordPiece vocabulary as llama.cpp's converter stores it in GGUF metadata:
+     * ▁word, piece (was ##piece), [SPECIAL], with token types and the special ids.
+     */
+    public static void wordPieceVocabulary(GgufWriter g) throws Exception {
         // The WordPiece vocabulary as llama.cpp stores it: ▁word, piece (was ##piece), [SPECIAL].
         JsonNode tok = new ObjectMapper().readTree(Fixtures.tokenizerJson("all-minilm-l6-v2"));
         Map<Integer, String> byId = new HashMap<>();
@@ -114,13 +129,7 @@ public class GgufBertTest {
                 .u32("tokenizer.ggml.cls_token_id", 101).u32("tokenizer.ggml.padding_token_id", 0)
                 // gguf-py's vocab.py copies the BertNormalizer's lowercase (strip_accents is null: not written).
                 .bool("tokenizer.ggml.normalizer.lowercase", true);
-        if (parts > 1) {
-            g.writeSplit(file, parts);
-        } else {
-            g.write(file);
-        }
     }
-
 
     @Test
     void miniLmFromGgufEmbedsAsFromOnnx() throws Exception {

@@ -130,9 +130,6 @@ public abstract class DecoderModel implements Transformer {
 
     /** SwiGLU's gate in place: g = silu(g) · u = g / (1 + e^(−g)) · u, over n values. */
     public static void swiglu(float[] g, float[] u, int n) {
-        for (int i = 0; i < n; i++) {
-            float x = g[i];
-            g[i] = x / (1f + (float) Math.exp(-x)) * u[i];
-        }
+        dev.tongyeok.model.layer.Glu.swiglu(g, u, n);
     }
 }

@@ -14,6 +14,7 @@ import dev.tongyeok.model.falcon.FalconFamily;
 import dev.tongyeok.model.family.ModelFamily;
 import dev.tongyeok.model.gpt2.Gpt2Family;
 import dev.tongyeok.model.llama.LlamaFamily;
+import dev.tongyeok.model.nomic.NomicBertFamily;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
 import java.io.IOException;
@@ -34,7 +35,8 @@ public final class ModelFamilies {
             new BertFamily(),
             new LlamaFamily(),
             new Gpt2Family(),
-            new FalconFamily());
+            new FalconFamily(),
+            new NomicBertFamily());
 
     /**
      * The family whose {@code config.json} says {@code model_type} (BERT when it says none, as
