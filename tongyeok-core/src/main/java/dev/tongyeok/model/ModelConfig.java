@@ -7,7 +7,10 @@ package dev.tongyeok.model;
  * them. Each family ({@code dev.tongyeok.model.family.ModelFamily}) reads its own.
  */
 public interface ModelConfig {
-    /** The architecture as the files name it: {@code bert}, {@code llama}, {@code qwen2}, {@code qwen3}, {@code gpt2}, {@code falcon}. */
+    /**
+     * The architecture as the files name it: {@code bert}, {@code nomic_bert}, {@code llama},
+     * {@code qwen2}, {@code qwen3}, {@code gpt2}, {@code falcon}.
+     */
     String architecture();
 
     /** Rows of the token embedding table. */
