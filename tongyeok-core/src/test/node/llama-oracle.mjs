@@ -29,7 +29,8 @@ for (const m of job.models) {
         experimentalDefaultContextKvCacheKeyType: "F32",
         experimentalDefaultContextKvCacheValueType: "F32",
     });
-    const size = Math.max(16, model.trainContextSize);
+    // At most 2,048 tokens: the compute buffers of a non-causal model grow with the square of it.
+    const size = Math.min(2048, Math.max(16, model.trainContextSize));
     const context = await model.createEmbeddingContext({contextSize: size, batchSize: size, threads: 1});
     // Embed exactly the tokens given: node-llama-cpp would add start and end tokens of its own choice.
     context._prepareInput = () => {};

@@ -52,6 +52,12 @@ public final class BertFamily implements ModelFamily {
         return Set.of("bert", "roberta", "xlm-roberta", "camembert");
     }
 
+    /** A {@code bert} config.json, unless its architectures are JinaBERT's (another family, same model_type). */
+    @Override
+    public boolean reads(ConfigJson json) {
+        return ModelFamily.super.reads(json) && json.architectures().stream().noneMatch(a -> a.startsWith("JinaBert"));
+    }
+
     @Override
     public Set<String> ggufArchitectures() {
         return Set.of("bert");
@@ -64,12 +70,6 @@ public final class BertFamily implements ModelFamily {
 
     @Override
     public BertConfig config(ConfigJson c) {
-        for (String a : c.architectures()) {
-            if (a.startsWith("JinaBert")) {
-                throw c.error("architectures " + a + " (JinaBERT v2: ALiBi instead of positions, a gated feed-forward) "
-                        + "is not supported yet; its files say model_type 'bert' but its layers are not BERT's");
-            }
-        }
         // RoBERTa's position ids are padding_idx + 1 + i (transformers' create_position_ids_from_input_ids).
         boolean roberta = !c.string("model_type", "bert").equals("bert");
         int offset = roberta ? c.integer("pad_token_id", 1) + 1 : 0;

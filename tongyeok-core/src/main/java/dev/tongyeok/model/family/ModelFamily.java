@@ -26,6 +26,15 @@ public interface ModelFamily {
     /** The {@code config.json} {@code model_type} values it reads. */
     Set<String> modelTypes();
 
+    /**
+     * Whether this family reads {@code json}: by default, when its {@code model_type} is one of
+     * {@link #modelTypes()}; a family whose checkpoints share another's {@code model_type} tells
+     * them apart by {@code architectures}.
+     */
+    default boolean reads(ConfigJson json) {
+        return modelTypes().contains(json.modelType("bert"));
+    }
+
     /** The GGUF {@code general.architecture} values it reads. */
     Set<String> ggufArchitectures();
 

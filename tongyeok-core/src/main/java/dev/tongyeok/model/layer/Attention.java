@@ -9,15 +9,21 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * Scaled dot-product attention over a packed batch, per sequence and head:
  * ctx_h = softmax(Q_h K_gᵀ / √D) · V_g. An encoder's tokens see their whole sequence; a decoder's
  * ({@link #causal}) token i sees tokens 0..i only. With grouped-query attention query head h reads
- * key/value head g = h / (H / KV) (multi-query: KV = 1; an encoder: KV = H).
+ * key/value head g = h / (H / KV) (multi-query: KV = 1; an encoder: KV = H). With ALiBi
+ * ({@link #withAlibi}) the scores of head h are biased by −m_h · |i − j| before the softmax.
  */
 public final class Attention {
     private final int H;
     private final int KV;
     private final int D;
     private final boolean causal;
+    private final float[] slopes; // ALiBi's m_h, or null
 
     private Attention(int H, int KV, int D, boolean causal) {
+        this(H, KV, D, causal, null);
+    }
+
+    private Attention(int H, int KV, int D, boolean causal, float[] slopes) {
         if (H <= 0 || KV <= 0 || D <= 0 || H % KV != 0) {
             throw new IllegalArgumentException("attention: " + H + " query heads, " + KV + " key/value heads of " + D);
         }
@@ -25,6 +31,24 @@ public final class Attention {
         this.KV = KV;
         this.D = D;
         this.causal = causal;
+        this.slopes = slopes;
+    }
+
+    /**
+     * This attention with ALiBi biases (Press et al.; symmetric, as JinaBERT uses them): head h's
+     * score of token j seen from token i gets −m_h · |i − j| added. For H a power of two,
+     * m_h = 2^(−maxBias · (h + 1) / H); otherwise the heads past the largest power of two n take
+     * every other slope of 2n heads (the paper's interpolation, as llama.cpp computes it).
+     */
+    public Attention withAlibi(double maxBias) {
+        int n = Integer.highestOneBit(H);
+        double m0 = Math.pow(2, -maxBias / n);
+        double m1 = Math.pow(2, -maxBias / 2 / n);
+        float[] m = new float[H];
+        for (int h = 0; h < H; h++) {
+            m[h] = (float) (h < n ? Math.pow(m0, h + 1) : Math.pow(m1, 2 * (h - n) + 1));
+        }
+        return new Attention(H, KV, D, causal, m);
     }
 
     /** An encoder's attention: {@code H} heads of width {@code D}, every token seeing its whole sequence. */
@@ -96,6 +120,12 @@ public final class Attention {
             int seen = causal ? i + 1 : Ts;
             for (int j = 0; j < seen; j++) {
                 p[i * Ts + j] /= sqrtD;
+            }
+            if (slopes != null) {
+                float m = slopes[h];
+                for (int j = 0; j < seen; j++) {
+                    p[i * Ts + j] -= m * Math.abs(i - j);
+                }
             }
             ops.softmax(p, i * Ts, seen);
             java.util.Arrays.fill(p, i * Ts + seen, i * Ts + Ts, 0f);

@@ -13,6 +13,7 @@ import dev.tongyeok.model.bert.BertFamily;
 import dev.tongyeok.model.falcon.FalconFamily;
 import dev.tongyeok.model.family.ModelFamily;
 import dev.tongyeok.model.gpt2.Gpt2Family;
+import dev.tongyeok.model.jina.JinaBertFamily;
 import dev.tongyeok.model.llama.LlamaFamily;
 import dev.tongyeok.model.nomic.NomicBertFamily;
 import dev.tongyeok.tensor.ops.Ops;
@@ -36,7 +37,8 @@ public final class ModelFamilies {
             new LlamaFamily(),
             new Gpt2Family(),
             new FalconFamily(),
-            new NomicBertFamily());
+            new NomicBertFamily(),
+            new JinaBertFamily());
 
     /**
      * The family whose {@code config.json} says {@code model_type} (BERT when it says none, as
@@ -47,7 +49,7 @@ public final class ModelFamilies {
     public static ModelFamily forModelType(ConfigJson json) {
         String type = json.modelType("bert");
         for (ModelFamily f : ALL) {
-            if (f.modelTypes().contains(type)) {
+            if (f.reads(json)) {
                 return f;
             }
         }
