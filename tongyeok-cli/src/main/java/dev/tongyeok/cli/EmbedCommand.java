@@ -280,6 +280,7 @@ final class EmbedCommand implements Callable<Integer> {
     private void emit(Embedder embedder, EmbedOptions options, Embedding e, String fmt, Writer w, PrintWriter err,
             List<float[][]> npy, String where) throws IOException {
         warnTruncated(embedder, options, e.originalTokens(), e.encoding().length(), e.keptChars(), err, where);
+        warnCoverage(embedder, e.encoding(), err, where);
         if (fmt.equals("npy")) {
             npy.add(e.vector() != null ? new float[][] {e.vector()} : e.tokenVectors());
             return;
@@ -324,10 +325,19 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
+    // One line when the model's vocabulary splits the text into fragments (the seed's 안녕하세요 under an English model).
+    private static void warnCoverage(Embedder embedder, Encoding e, PrintWriter err, String where) {
+        String m = dev.tongyeok.embed.Coverage.of(e, embedder.tokenizer().model().unknownToken()).message(embedder.name());
+        if (m != null) {
+            err.println("tongyeok: " + where + ": " + m);
+        }
+    }
+
     private void table(Embedder embedder, EmbedOptions options, String text, Writer w, PrintWriter err, String where)
             throws IOException {
         Inspection in = staticRows ? embedder.inspectStatic(text, options) : embedder.inspect(text, options);
         warnTruncated(embedder, options, in.originalTokens(), in.tokens(), in.keptChars(), err, where);
+        warnCoverage(embedder, in.encoding(), err, where);
         Encoding enc = in.encoding();
         int l = layer == null ? in.layers() : layer;
         float[][] rows = rows(in);

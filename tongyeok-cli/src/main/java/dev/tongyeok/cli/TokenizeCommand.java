@@ -98,6 +98,10 @@ final class TokenizeCommand implements Callable<Integer> {
             err.println("tongyeok: " + where + ": " + tok.countTokens(text) + " tokens truncated to " + e.length()
                     + " (--max-length " + maxLength + ")");
         }
+        String poor = dev.tongyeok.embed.Coverage.of(e, tok.model().unknownToken()).message(name);
+        if (poor != null) {
+            err.println("tongyeok: " + where + ": " + poor);
+        }
         if (fmt.equals("jsonl")) {
             writeJson(e, w);
         } else {

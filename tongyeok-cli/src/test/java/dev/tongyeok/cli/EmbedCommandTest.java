@@ -272,7 +272,9 @@ class EmbedCommandTest {
         // The truncation warnings come in line order, one per long text.
         List<Integer> warned = new ArrayList<>();
         for (String line : r.err().strip().lines().toList()) {
-            warned.add(Integer.parseInt(line.replaceAll(".*in\\.jsonl line (\\d+):.*", "$1")));
+            if (line.contains("truncated")) { // the others: texts the vocabulary covers poorly (CoverageTest)
+                warned.add(Integer.parseInt(line.replaceAll(".*in\\.jsonl line (\\d+):.*", "$1")));
+            }
         }
         List<Integer> expected = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {

@@ -59,6 +59,20 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void aTextTheVocabularyCannotCoverIsSaidSoInOneLine() {
+        Cli.Run r = run("tokenize", "안녕하세요");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("tongyeok: text 1: ") && r.err().contains("for all-minilm-l6-v2: its vocabulary "
+                + "does not cover Hangul; a multilingual model does (--model intfloat/multilingual-e5-small or BAAI/bge-m3)"),
+                r.err());
+        Cli.Run en = run("tokenize", "I love you so much.");
+        assertEquals("", en.err());
+        Cli.Run embed = run("embed", "안녕하세요");
+        assertTrue(embed.err().contains("does not cover Hangul"), embed.err());
+    }
+
+    @Test
     void jsonLinesMatchHuggingFace() throws Exception {
         String[] lines = new String[TEXTS.size()];
         for (int i = 0; i < lines.length; i++) {
