@@ -198,7 +198,9 @@ public final class GgufTokenizer {
             case "llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral", "smaug-bpe", "dbrx" -> KnownPatterns.CL100K;
             case "qwen2", "deepseek-r1-qwen" -> KnownPatterns.QWEN;
             case "gpt-4o" -> KnownPatterns.O200K;
-            case "gpt2", "default", "gpt-2" -> null;
+            // llama.cpp splits these with GPT-2's expression (llama-vocab.cpp, LLAMA_VOCAB_PRE_TYPE_GPT2).
+            case "gpt2", "default", "gpt-2", "phi-2", "modern-bert", "jina-es", "jina-de", "jina-v2-es", "jina-v2-de",
+                    "mellum" -> null;
             default -> throw new ModelException(f.path().getFileName() + ": metadata tokenizer.ggml.pre '" + pre
                     + "' is not supported (gpt2, llama-bpe, qwen2, gpt-4o)");
         };

@@ -10,7 +10,8 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * ctx_h = softmax(Q_h K_gᵀ / √D) · V_g. An encoder's tokens see their whole sequence; a decoder's
  * ({@link #causal}) token i sees tokens 0..i only. With grouped-query attention query head h reads
  * key/value head g = h / (H / KV) (multi-query: KV = 1; an encoder: KV = H). With ALiBi
- * ({@link #withAlibi}) the scores of head h are biased by −m_h · |i − j| before the softmax.
+ * ({@link #withAlibi}) the scores of head h are biased by −m_h · |i − j| before the softmax; with a
+ * window ({@link #withWindow}) token i sees only the tokens within it.
  */
 public final class Attention {
     private final int H;
@@ -18,12 +19,13 @@ public final class Attention {
     private final int D;
     private final boolean causal;
     private final float[] slopes; // ALiBi's m_h, or null
+    private final int window; // a token sees those at most this far away; 0: all
 
     private Attention(int H, int KV, int D, boolean causal) {
-        this(H, KV, D, causal, null);
+        this(H, KV, D, causal, null, 0);
     }
 
-    private Attention(int H, int KV, int D, boolean causal, float[] slopes) {
+    private Attention(int H, int KV, int D, boolean causal, float[] slopes, int window) {
         if (H <= 0 || KV <= 0 || D <= 0 || H % KV != 0) {
             throw new IllegalArgumentException("attention: " + H + " query heads, " + KV + " key/value heads of " + D);
         }
@@ -32,6 +34,18 @@ public final class Attention {
         this.D = D;
         this.causal = causal;
         this.slopes = slopes;
+        this.window = window;
+    }
+
+    /**
+     * This attention over a sliding window: token i sees token j only when |i − j| ≤ {@code halfWidth}
+     * (ModernBERT's local layers: a window of 128 tokens, 64 each side).
+     */
+    public Attention withWindow(int halfWidth) {
+        if (halfWidth <= 0) {
+            throw new IllegalArgumentException("attention window: " + halfWidth);
+        }
+        return new Attention(H, KV, D, causal, slopes, halfWidth);
     }
 
     /**
@@ -48,7 +62,7 @@ public final class Attention {
         for (int h = 0; h < H; h++) {
             m[h] = (float) (h < n ? Math.pow(m0, h + 1) : Math.pow(m1, 2 * (h - n) + 1));
         }
-        return new Attention(H, KV, D, causal, m);
+        return new Attention(H, KV, D, causal, m, window);
     }
 
     /** An encoder's attention: {@code H} heads of width {@code D}, every token seeing its whole sequence. */
@@ -125,6 +139,13 @@ public final class Attention {
                 float m = slopes[h];
                 for (int j = 0; j < seen; j++) {
                     p[i * Ts + j] -= m * Math.abs(i - j);
+                }
+            }
+            if (window > 0) {
+                for (int j = 0; j < seen; j++) {
+                    if (Math.abs(i - j) > window) {
+                        p[i * Ts + j] = Float.NEGATIVE_INFINITY;
+                    }
                 }
             }
             ops.softmax(p, i * Ts, seen);

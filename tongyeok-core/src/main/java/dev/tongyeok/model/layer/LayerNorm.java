@@ -24,6 +24,15 @@ public final class LayerNorm {
     }
 
     /**
+     * A LayerNorm without a bias ({@code bias=False}, ModernBERT's): {@code prefix.weight} only.
+     *
+     * @throws dev.tongyeok.load.ModelException when the weight is missing or not of width {@code C}
+     */
+    public static LayerNorm withoutBias(WeightSource source, String prefix, int C, double eps) {
+        return new LayerNorm(Linear.vector(source, source.get(prefix + ".weight"), C), new float[C], (float) eps);
+    }
+
+    /**
      * Normalizes every row in place.
      *
      * <pre>x: (T, C) -> (T, C)</pre>

@@ -15,6 +15,7 @@ import dev.tongyeok.model.family.ModelFamily;
 import dev.tongyeok.model.gpt2.Gpt2Family;
 import dev.tongyeok.model.jina.JinaBertFamily;
 import dev.tongyeok.model.llama.LlamaFamily;
+import dev.tongyeok.model.modernbert.ModernBertFamily;
 import dev.tongyeok.model.nomic.NomicBertFamily;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -38,7 +39,8 @@ public final class ModelFamilies {
             new Gpt2Family(),
             new FalconFamily(),
             new NomicBertFamily(),
-            new JinaBertFamily());
+            new JinaBertFamily(),
+            new ModernBertFamily());
 
     /**
      * The family whose {@code config.json} says {@code model_type} (BERT when it says none, as
