@@ -326,7 +326,8 @@ public final class Embedder {
     /** The sentence vector of rows [row, row + T) under {@code options}, or null with {@link Pooling#NONE}. */
     private float[] sentenceVector(float[] hidden, int row, int T, EmbedOptions options) {
         Pooling pooling = pooling(options);
-        return pooling == Pooling.NONE ? null : finish(pooling.pool(hidden, row, T, dimensions()), options);
+        return pooling == Pooling.NONE ? null
+                : finish(files.projection().apply(pooling.pool(hidden, row, T, dimensions())), options);
     }
 
     // Matryoshka: keep the first dims, then L2-normalize (as sentence-transformers' truncate_dim + Normalize).

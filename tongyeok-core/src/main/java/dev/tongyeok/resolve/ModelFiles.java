@@ -28,6 +28,7 @@ public final class ModelFiles {
     private final int maxSeqLength;
     private final Map<String, String> prompts;
     private final String defaultPrompt;
+    private final java.util.function.UnaryOperator<float[]> projection;
 
     /**
      * @param name what the user called it (a built-in name or a path)
@@ -54,6 +55,12 @@ public final class ModelFiles {
 
     ModelFiles(String name, CompletableFuture<Tokenizer> tokenizer, WeightSource weights, ModelConfig config,
             Pooling pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts, String defaultPrompt) {
+        this(name, tokenizer, weights, config, pooling, normalize, maxSeqLength, prompts, defaultPrompt, DenseModules.NONE);
+    }
+
+    ModelFiles(String name, CompletableFuture<Tokenizer> tokenizer, WeightSource weights, ModelConfig config,
+            Pooling pooling, boolean normalize, int maxSeqLength, Map<String, String> prompts, String defaultPrompt,
+            java.util.function.UnaryOperator<float[]> projection) {
         this.name = name;
         this.tokenizer = tokenizer;
         this.weights = weights;
@@ -63,11 +70,13 @@ public final class ModelFiles {
         this.maxSeqLength = maxSeqLength;
         this.prompts = Map.copyOf(prompts);
         this.defaultPrompt = defaultPrompt;
+        this.projection = projection;
     }
 
     /** These files under another name. */
     public ModelFiles withName(String newName) {
-        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength, prompts, defaultPrompt);
+        return new ModelFiles(newName, tokenizer, weights, config, pooling, normalize, maxSeqLength, prompts, defaultPrompt,
+                projection);
     }
 
     /** What the user called it (a built-in name or a path). */
@@ -126,6 +135,14 @@ public final class ModelFiles {
      */
     public String defaultPrompt() {
         return defaultPrompt;
+    }
+
+    /**
+     * What the model's files do to a pooled vector before it is normalized: sentence-transformers'
+     * {@code Dense} modules (EmbeddingGemma's two projections), or nothing.
+     */
+    public java.util.function.UnaryOperator<float[]> projection() {
+        return projection;
     }
 
     /** Named prompts put before inputs, possibly empty. */

@@ -7,6 +7,7 @@ import dev.tongyeok.hub.OllamaStore;
 import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.ModelConfig;
+import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.family.ModelFamily;
 import dev.tongyeok.model.Pooling;
 import dev.tongyeok.model.registry.ModelFamilies;
@@ -263,8 +264,9 @@ public final class ModelSpec {
             default -> family.defaultPooling();
         };
         var tokenizer = inBackground(() -> ggufTokenizer(file, f));
+        var dense = DenseModules.of(DenseModules.gguf(w), cfg.hidden_size(), file.getFileName().toString());
         return new ModelFiles(spec, tokenizer, w, cfg, pooling, true, cfg.max_position_embeddings(), java.util.Map.of(),
-                "");
+                "", dense);
     }
 
     // tokenizer.json (or NAME-tokenizer.json) beside a .gguf file, else the tokenizer its metadata describes.
@@ -352,6 +354,7 @@ public final class ModelSpec {
         boolean normalize = true;
         int max = cfg.max_position_embeddings();
         Path modules = dir.resolve("modules.json");
+        List<Linear> dense = new ArrayList<>();
         if (Files.isRegularFile(modules)) {
             JsonNode m = json.readTree(modules.toFile());
             normalize = false;
@@ -359,6 +362,14 @@ public final class ModelSpec {
                 String type = module.path("type").asText("");
                 if (type.endsWith(".Normalize")) {
                     normalize = true;
+                }
+                if (type.endsWith(".Dense")) {
+                    String path = module.path("path").asText("");
+                    Path dc = dir.resolve(path).resolve("config.json");
+                    if (!Files.isRegularFile(dc)) {
+                        throw new ModelException(dir.resolve(path) + ": Dense module has no config.json");
+                    }
+                    dense.add(DenseModules.module(dir, path, json.readTree(dc.toFile()), dc));
                 }
                 if (type.endsWith(".Pooling")) {
                     Path pc = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
@@ -388,6 +399,7 @@ public final class ModelSpec {
                 }
             }
         }
-        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max, prompts, defaultPrompt);
+        return new ModelFiles(spec, tokenizer, w, cfg, pooling, normalize, max, prompts, defaultPrompt,
+                DenseModules.of(dense, cfg.hidden_size(), modules.toString()));
     }
 }

@@ -70,6 +70,14 @@ public final class Attention {
         return new Attention(H, H, D, false);
     }
 
+    /**
+     * An encoder's attention with grouped key/value heads: {@code H} query heads, {@code KV}
+     * key/value heads of width {@code D}, every token seeing its whole sequence (EmbeddingGemma).
+     */
+    public static Attention bidirectional(int H, int KV, int D) {
+        return new Attention(H, KV, D, false);
+    }
+
     /** A decoder's attention: {@code H} query heads, {@code KV} key/value heads of width {@code D}, causal. */
     public static Attention causal(int H, int KV, int D) {
         return new Attention(H, KV, D, true);

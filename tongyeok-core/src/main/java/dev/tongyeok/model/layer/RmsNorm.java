@@ -24,6 +24,23 @@ public final class RmsNorm {
         return new RmsNorm(Linear.vector(source, source.get(prefix + ".weight"), n), (float) eps);
     }
 
+    /**
+     * As {@link #load}, the weight plus {@code shift}: Gemma's norms scale by 1 + weight, which its
+     * checkpoints store as weight and llama.cpp's GGUF files as 1 + weight (shift 0).
+     *
+     * @throws dev.tongyeok.load.ModelException when the tensor is missing or not of width n
+     */
+    public static RmsNorm loadShifted(WeightSource source, String prefix, int n, double eps, float shift) {
+        float[] w = Linear.vector(source, source.get(prefix + ".weight"), n);
+        if (shift != 0) {
+            w = w.clone();
+            for (int i = 0; i < w.length; i++) {
+                w[i] += shift;
+            }
+        }
+        return new RmsNorm(w, (float) eps);
+    }
+
     /** The width of a normalized row. */
     public int width() {
         return weight.length;

@@ -12,6 +12,7 @@ import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.bert.BertFamily;
 import dev.tongyeok.model.falcon.FalconFamily;
 import dev.tongyeok.model.family.ModelFamily;
+import dev.tongyeok.model.gemma.GemmaEmbeddingFamily;
 import dev.tongyeok.model.gpt2.Gpt2Family;
 import dev.tongyeok.model.jina.JinaBertFamily;
 import dev.tongyeok.model.llama.LlamaFamily;
@@ -40,7 +41,8 @@ public final class ModelFamilies {
             new FalconFamily(),
             new NomicBertFamily(),
             new JinaBertFamily(),
-            new ModernBertFamily());
+            new ModernBertFamily(),
+            new GemmaEmbeddingFamily());
 
     /**
      * The family whose {@code config.json} says {@code model_type} (BERT when it says none, as
