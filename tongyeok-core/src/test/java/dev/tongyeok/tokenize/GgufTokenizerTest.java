@@ -46,7 +46,7 @@ class GgufTokenizerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"llama2", "llama3", "gpt4o", "qwen3"})
+    @ValueSource(strings = {"llama2", "gemma3", "llama3", "gpt4o", "qwen3"})
     void ggufTokenizerEqualsTokenizerJson(String name) throws Exception {
         String json = Fixtures.tokenizerJson(name);
         JsonNode root = new ObjectMapper().readTree(json);
@@ -79,7 +79,7 @@ class GgufTokenizerTest {
         GgufWriter g = new GgufWriter(3).string("general.architecture", "llama").strings("tokenizer.ggml.tokens", tokens)
                 .ints("tokenizer.ggml.token_type", types);
         boolean addsBos = json.contains("\"TemplateProcessing\"");
-        if (name.equals("llama2")) {
+        if (name.equals("llama2") || name.equals("gemma3")) {
             // SentencePiece: scores, from which merges follow; a piece made by an earlier merge scores higher.
             Map<String, Integer> firstMerge = new HashMap<>();
             for (int i = 0; i < merges.size(); i++) {
@@ -89,9 +89,15 @@ class GgufTokenizerTest {
             for (String t : tokens) {
                 scores.add(firstMerge.containsKey(t) ? -1f - firstMerge.get(t) : 0f);
             }
-            g.string("tokenizer.ggml.model", "llama").floats("tokenizer.ggml.scores", scores)
-                    .u32("tokenizer.ggml.bos_token_id", 1).u32("tokenizer.ggml.eos_token_id", 2)
-                    .u32("tokenizer.ggml.unknown_token_id", 0);
+            g.string("tokenizer.ggml.model", "llama").floats("tokenizer.ggml.scores", scores);
+            if (name.equals("gemma3")) {
+                // Gemma3Model.set_vocab: a SentencePiece vocabulary without the leading space.
+                g.bool("tokenizer.ggml.add_space_prefix", false).u32("tokenizer.ggml.bos_token_id", 2)
+                        .u32("tokenizer.ggml.eos_token_id", 1).u32("tokenizer.ggml.unknown_token_id", 3);
+            } else {
+                g.u32("tokenizer.ggml.bos_token_id", 1).u32("tokenizer.ggml.eos_token_id", 2)
+                        .u32("tokenizer.ggml.unknown_token_id", 0);
+            }
         } else {
             String pre = switch (name) {
                 case "llama3" -> "llama-bpe";

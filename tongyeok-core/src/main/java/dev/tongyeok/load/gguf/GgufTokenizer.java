@@ -110,7 +110,11 @@ public final class GgufTokenizer {
         ObjectNode norm = root.putObject("normalizer");
         norm.put("type", "Sequence");
         ArrayNode ns = norm.putArray("normalizers");
-        ns.addObject().put("type", "Prepend").put("prepend", "\u2581");
+        // Gemma's vocabularies add no leading ▁ (the converter writes add_space_prefix false).
+        boolean prefix = f.bool("tokenizer.ggml.add_space_prefix", true);
+        if (prefix) {
+            ns.addObject().put("type", "Prepend").put("prepend", "\u2581");
+        }
         ObjectNode rep = ns.addObject().put("type", "Replace");
         rep.putObject("pattern").put("String", " ");
         rep.put("content", "\u2581");
@@ -123,7 +127,9 @@ public final class GgufTokenizer {
         r.put("content", " ");
         ds.addObject().put("type", "ByteFallback");
         ds.addObject().put("type", "Fuse");
-        ds.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+        if (prefix) {
+            ds.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+        }
         model.put("type", "BPE");
         model.putNull("dropout");
         int unk = (int) f.integer("tokenizer.ggml.unknown_token_id", unknownId(types));
