@@ -17,6 +17,7 @@ import dev.tongyeok.model.gpt2.Gpt2Family;
 import dev.tongyeok.model.jina.JinaBertFamily;
 import dev.tongyeok.model.llama.LlamaFamily;
 import dev.tongyeok.model.modernbert.ModernBertFamily;
+import dev.tongyeok.model.mpnet.MpnetFamily;
 import dev.tongyeok.model.nomic.NomicBertFamily;
 import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -42,7 +43,8 @@ public final class ModelFamilies {
             new NomicBertFamily(),
             new JinaBertFamily(),
             new ModernBertFamily(),
-            new GemmaEmbeddingFamily());
+            new GemmaEmbeddingFamily(),
+            new MpnetFamily());
 
     /**
      * The family whose {@code config.json} says {@code model_type} (BERT when it says none, as
