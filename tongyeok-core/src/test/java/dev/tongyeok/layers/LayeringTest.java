@@ -27,7 +27,8 @@ class LayeringTest {
     /** The model families: each stands alone, none uses another. */
     static final List<String> FAMILIES = List.of("dev.tongyeok.model.bert", "dev.tongyeok.model.llama",
             "dev.tongyeok.model.gpt2", "dev.tongyeok.model.falcon", "dev.tongyeok.model.nomic", "dev.tongyeok.model.jina",
-            "dev.tongyeok.model.modernbert", "dev.tongyeok.model.gemma", "dev.tongyeok.model.mpnet");
+            "dev.tongyeok.model.modernbert", "dev.tongyeok.model.gemma", "dev.tongyeok.model.mpnet",
+            "dev.tongyeok.model.gte");
 
     /** The layers, lowest first; a package may use its own layer's packages and those of layers below. */
     static final List<List<String>> LAYERS = List.of(

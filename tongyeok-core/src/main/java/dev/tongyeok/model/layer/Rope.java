@@ -4,7 +4,8 @@ package dev.tongyeok.model.layer;
  * Rotary position embeddings as HF transformers applies them ({@code rotate_half}): in each head
  * of width D, the pair (x[i], x[i + D/2]) is rotated by the angle position · f_i, with
  * f_i = θ^(−2i/D), optionally scaled: linearly (all f_i / factor) or as Llama 3 does (low
- * frequencies / factor, high ones kept, the band between blended), or by per-frequency factors
+ * frequencies / factor, high ones kept, the band between blended), NTK-aware (GTE's: θ · factor,
+ * then f_i / factor^(2/D)), or by per-frequency factors
  * (llama.cpp's {@code rope_freqs}: f_i / factor_i).
  */
 public final class Rope {
@@ -27,10 +28,14 @@ public final class Rope {
      */
     public static Rope of(int D, double theta, RopeScaling scaling, float[] freqFactors) {
         double[] f = new double[D / 2];
-        for (int i = 0; i < D / 2; i++) {
-            f[i] = 1.0 / Math.pow(theta, 2.0 * i / D);
-        }
         RopeScaling s = scaling;
+        boolean ntk = s != null && s.type().equals("ntk");
+        for (int i = 0; i < D / 2; i++) {
+            f[i] = 1.0 / Math.pow(ntk ? theta * s.factor() : theta, 2.0 * i / D);
+            if (ntk) {
+                f[i] /= Math.pow(s.factor(), 2.0 / D); // kexue.fm/archives/9706, (6)
+            }
+        }
         if (s != null && s.type().equals("linear")) {
             for (int i = 0; i < f.length; i++) {
                 f[i] /= s.factor();
@@ -59,6 +64,11 @@ public final class Rope {
             }
         }
         return new Rope(D, f);
+    }
+
+    /** f_i, the rotation per position of pair i (i < D/2), after scaling. */
+    public double frequency(int i) {
+        return freq[i];
     }
 
     /**

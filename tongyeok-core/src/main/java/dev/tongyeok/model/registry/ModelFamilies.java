@@ -14,6 +14,7 @@ import dev.tongyeok.model.falcon.FalconFamily;
 import dev.tongyeok.model.family.ModelFamily;
 import dev.tongyeok.model.gemma.GemmaEmbeddingFamily;
 import dev.tongyeok.model.gpt2.Gpt2Family;
+import dev.tongyeok.model.gte.GteFamily;
 import dev.tongyeok.model.jina.JinaBertFamily;
 import dev.tongyeok.model.llama.LlamaFamily;
 import dev.tongyeok.model.modernbert.ModernBertFamily;
@@ -44,7 +45,8 @@ public final class ModelFamilies {
             new JinaBertFamily(),
             new ModernBertFamily(),
             new GemmaEmbeddingFamily(),
-            new MpnetFamily());
+            new MpnetFamily(),
+            new GteFamily());
 
     /**
      * The family whose {@code config.json} says {@code model_type} (BERT when it says none, as

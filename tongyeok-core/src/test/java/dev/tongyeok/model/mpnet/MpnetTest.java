@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * buckets against values worked out by hand from the reference formula, and the whole model
  * against a double-precision forward pass written here from HF transformers' {@code MPNetModel}.
  */
-class MpnetTest {
+public class MpnetTest {
     static final int V = 30522;
     static final int C = 48;
     static final int L = 2;
@@ -46,7 +46,7 @@ class MpnetTest {
         }
     }
 
-    static void put(Map<String, float[][]> w, String name, Random r, double scale, int... shape) {
+    public static void put(Map<String, float[][]> w, String name, Random r, double scale, int... shape) {
         int n = 1;
         float[] s = new float[shape.length];
         for (int i = 0; i < shape.length; i++) {
@@ -61,6 +61,10 @@ class MpnetTest {
     }
 
     static void norm(Map<String, float[][]> w, String name, Random r) {
+        norm(w, name, r, C);
+    }
+
+    public static void norm(Map<String, float[][]> w, String name, Random r, int C) {
         float[] g = new float[C];
         float[] b = new float[C];
         for (int i = 0; i < C; i++) {
@@ -95,6 +99,10 @@ class MpnetTest {
     }
 
     Path write(Map<String, float[][]> w) throws Exception {
+        return write(tmp, w);
+    }
+
+    static Path write(Path tmp, Map<String, float[][]> w) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("tiny-mpnet"));
         Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
         w.forEach((k, v) -> {
@@ -191,9 +199,9 @@ class MpnetTest {
         return x;
     }
 
-    static double[][] linear(double[][] x, Map<String, float[][]> w, String name, int out) {
+    public static double[][] linear(double[][] x, Map<String, float[][]> w, String name, int out) {
         float[] m = w.get(name + ".weight")[1];
-        float[] b = w.get(name + ".bias")[1];
+        float[] b = w.containsKey(name + ".bias") ? w.get(name + ".bias")[1] : new float[out];
         int in = x[0].length;
         double[][] y = new double[x.length][out];
         for (int t = 0; t < x.length; t++) {
@@ -209,8 +217,13 @@ class MpnetTest {
     }
 
     static double[][] layerNorm(double[][] x, Map<String, float[][]> w, String name) {
+        return layerNorm(x, w, name, 1e-5);
+    }
+
+    public static double[][] layerNorm(double[][] x, Map<String, float[][]> w, String name, double eps) {
         float[] g = w.get(name + ".weight")[1];
         float[] b = w.get(name + ".bias")[1];
+        int C = x[0].length;
         double[][] y = new double[x.length][C];
         for (int t = 0; t < x.length; t++) {
             double mean = 0;
@@ -222,13 +235,13 @@ class MpnetTest {
                 var += (v - mean) * (v - mean) / C;
             }
             for (int c = 0; c < C; c++) {
-                y[t][c] = (x[t][c] - mean) / Math.sqrt(var + 1e-5) * g[c] + b[c];
+                y[t][c] = (x[t][c] - mean) / Math.sqrt(var + eps) * g[c] + b[c];
             }
         }
         return y;
     }
 
-    static double erf(double x) {
+    public static double erf(double x) {
         double ax = Math.abs(x);
         if (ax > 5.9) {
             return Math.signum(x);
