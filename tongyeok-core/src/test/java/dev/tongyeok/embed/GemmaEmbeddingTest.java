@@ -210,4 +210,24 @@ public class GemmaEmbeddingTest {
         double cos = LlamaCpp.cosine(Embedder.load(bare.toString()).embed(text), Embedder.load(hfDir.toString()).embed(text));
         assertTrue(cos < 0.9, "cosine " + cos);
     }
+
+    @Test
+    void byNameFromTheHubWithItsDenseModules() throws Exception {
+        // The Hub's repository of the model, as google/embeddinggemma-300m lays it out (the modules' folders too).
+        try (dev.tongyeok.hub.HubStandIn hub = new dev.tongyeok.hub.HubStandIn()) {
+            hub.add("google/embeddinggemma-300m", hfDir, null);
+            Path cache = Files.createDirectories(tmp.resolve("hub-cache"));
+            dev.tongyeok.resolve.ModelSpec.useHub(new dev.tongyeok.hub.HubClient(new dev.tongyeok.hub.HubCache(cache),
+                    hub.endpoint(), null, false, dev.tongyeok.hub.HubClient.Progress.NONE, n -> { }, 1));
+            try {
+                Embedder byName = Embedder.load("google/embeddinggemma-300m");
+                assertTrue(hub.requestsFor("2_Dense/model.safetensors").size() > 0, "the Dense weights were fetched");
+                for (String text : ModernBertTest.texts()) {
+                    assertArrayEquals(Embedder.load(hfDir.toString()).embed(text), byName.embed(text), 0f, text);
+                }
+            } finally {
+                dev.tongyeok.resolve.ModelSpec.useHub(null);
+            }
+        }
+    }
 }
