@@ -40,7 +40,8 @@ import java.util.TreeMap;
  * kernels' GFLOP/s against the FMA peak come from JMH ({@link KernelBench}).
  *
  * <p>Usage: {@code PerfBench [--rounds N] [--sentences N] [--paragraphs N] [--only a,b,...]} with
- * sections {@code batch, short, threads, int8, process, cold}. In-process contenders run in
+ * sections {@code batch, short, threads, int8, process, cold, families} (each model family's forward pass
+ * against BERT's per FLOP, {@link FamilyBench}). In-process contenders run in
  * interleaved rounds (one warm-up round, then N measured; the median counts); each first checks
  * its vectors against tongyeok's.
  */
@@ -65,7 +66,7 @@ public final class PerfBench {
         int rounds = 3;
         int sentences = 4000;
         int paragraphs = 1000;
-        List<String> only = List.of("batch", "short", "threads", "int8", "process", "cold");
+        List<String> only = List.of("batch", "short", "threads", "int8", "process", "cold", "families");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -99,6 +100,9 @@ public final class PerfBench {
         }
         if (only.contains("cold")) {
             cold();
+        }
+        if (only.contains("families")) {
+            FamilyBench.run(rounds);
         }
         System.out.println();
         System.out.println("| what | tongyeok | peer | ratio | target | met |");
