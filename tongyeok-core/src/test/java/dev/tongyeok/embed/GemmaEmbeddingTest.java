@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tongyeok.load.SafetensorsWriter;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.oracle.LlamaCpp;
 import java.nio.file.Files;
@@ -49,31 +49,31 @@ public class GemmaEmbeddingTest {
     static void write() throws Exception {
         Random r = new Random(300);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        XlmRobertaTest.put(w, "embed_tokens.weight", r, 1.0, V, C);
+        RandomTensors.put(w, "embed_tokens.weight", r, 1.0, V, C);
         for (int l = 0; l < L; l++) {
             String p = "layers." + l + ".";
             gains(w, p + "input_layernorm", C, r);
-            XlmRobertaTest.put(w, p + "self_attn.q_proj.weight", r, 1 / Math.sqrt(C), H * D, C);
-            XlmRobertaTest.put(w, p + "self_attn.k_proj.weight", r, 1 / Math.sqrt(C), KV * D, C);
-            XlmRobertaTest.put(w, p + "self_attn.v_proj.weight", r, 1 / Math.sqrt(C), KV * D, C);
+            RandomTensors.put(w, p + "self_attn.q_proj.weight", r, 1 / Math.sqrt(C), H * D, C);
+            RandomTensors.put(w, p + "self_attn.k_proj.weight", r, 1 / Math.sqrt(C), KV * D, C);
+            RandomTensors.put(w, p + "self_attn.v_proj.weight", r, 1 / Math.sqrt(C), KV * D, C);
             gains(w, p + "self_attn.q_norm", D, r);
             gains(w, p + "self_attn.k_norm", D, r);
-            XlmRobertaTest.put(w, p + "self_attn.o_proj.weight", r, 1 / Math.sqrt(H * D), C, H * D);
+            RandomTensors.put(w, p + "self_attn.o_proj.weight", r, 1 / Math.sqrt(H * D), C, H * D);
             gains(w, p + "post_attention_layernorm", C, r);
             gains(w, p + "pre_feedforward_layernorm", C, r);
-            XlmRobertaTest.put(w, p + "mlp.gate_proj.weight", r, 1 / Math.sqrt(C), I, C);
-            XlmRobertaTest.put(w, p + "mlp.up_proj.weight", r, 1 / Math.sqrt(C), I, C);
-            XlmRobertaTest.put(w, p + "mlp.down_proj.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.put(w, p + "mlp.gate_proj.weight", r, 1 / Math.sqrt(C), I, C);
+            RandomTensors.put(w, p + "mlp.up_proj.weight", r, 1 / Math.sqrt(C), I, C);
+            RandomTensors.put(w, p + "mlp.down_proj.weight", r, 1 / Math.sqrt(I), C, I);
             gains(w, p + "post_feedforward_layernorm", C, r);
         }
         gains(w, "norm", C, r);
         Map<String, float[][]> dense2 = new LinkedHashMap<>();
-        XlmRobertaTest.put(dense2, "linear.weight", r, 1 / Math.sqrt(C), DENSE, C);
+        RandomTensors.put(dense2, "linear.weight", r, 1 / Math.sqrt(C), DENSE, C);
         Map<String, float[][]> dense3 = new LinkedHashMap<>();
-        XlmRobertaTest.put(dense3, "linear.weight", r, 1 / Math.sqrt(DENSE), C, DENSE);
+        RandomTensors.put(dense3, "linear.weight", r, 1 / Math.sqrt(DENSE), C, DENSE);
 
         hfDir = Files.createDirectories(tmp.resolve("tiny-embeddinggemma"));
-        safetensors(hfDir.resolve("model.safetensors"), w);
+        RandomTensors.write(hfDir.resolve("model.safetensors"), w);
         StringBuilder types = new StringBuilder();
         for (int l = 0; l < L; l++) {
             types.append(l == 0 ? "" : ", ").append((l + 1) % 6 == 0 ? "\"full_attention\"" : "\"sliding_attention\"");
@@ -107,7 +107,7 @@ public class GemmaEmbeddingTest {
             Path m = Files.createDirectories(hfDir.resolve(d[0]));
             Files.writeString(m.resolve("config.json"), "{\"in_features\": " + d[1] + ", \"out_features\": " + d[2]
                     + ", \"bias\": false, \"activation_function\": \"torch.nn.modules.linear.Identity\"}");
-            safetensors(m.resolve("model.safetensors"), d[0].startsWith("2") ? dense2 : dense3);
+            RandomTensors.write(m.resolve("model.safetensors"), d[0].startsWith("2") ? dense2 : dense3);
         }
 
         Path dir = Files.createDirectories(tmp.resolve("gguf"));
@@ -129,7 +129,7 @@ public class GemmaEmbeddingTest {
                     data[i] += 1f;
                 }
             }
-            g.f32Tensor(ggufName(e.getKey()), XlmRobertaTest.shape(e.getValue()), data);
+            g.f32Tensor(ggufName(e.getKey()), RandomTensors.shape(e.getValue()), data);
         }
         g.f32Tensor("dense_2.weight", new long[] {DENSE, C}, dense2.get("linear.weight")[1]);
         g.f32Tensor("dense_3.weight", new long[] {C, DENSE}, dense3.get("linear.weight")[1]);
@@ -144,12 +144,6 @@ public class GemmaEmbeddingTest {
         gguf = dir.resolve("model.gguf");
         g.write(gguf);
         Files.writeString(dir.resolve("tokenizer.json"), ModernBertTest.words());
-    }
-
-    static void safetensors(Path file, Map<String, float[][]> w) throws Exception {
-        Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
-        w.forEach((k, v) -> t.put(k, new SafetensorsWriter.Entry(XlmRobertaTest.shape(v), v[1])));
-        SafetensorsWriter.write(file, t);
     }
 
     // Gemma's norm weights are offsets from 1: small values around 0.

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tongyeok.load.SafetensorsWriter;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.oracle.LlamaCpp;
 import dev.tongyeok.tokenize.Fixtures;
@@ -47,9 +47,7 @@ public class JinaBertTest {
     static void write() throws Exception {
         weights = randomWeights();
         hfDir = Files.createDirectories(tmp.resolve("tiny-jina"));
-        Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
-        weights.forEach((k, v) -> t.put(k, new SafetensorsWriter.Entry(XlmRobertaTest.shape(v), v[1])));
-        SafetensorsWriter.write(hfDir.resolve("model.safetensors"), t);
+        RandomTensors.write(hfDir.resolve("model.safetensors"), weights);
         // As jina-embeddings-v2-small-en's config.json spells it.
         Files.writeString(hfDir.resolve("config.json"), """
                 {"architectures": ["JinaBertForMaskedLM"], "model_type": "bert", "attention_probs_dropout_prob": 0.0,
@@ -68,48 +66,23 @@ public class JinaBertTest {
     static Map<String, float[][]> randomWeights() {
         Random r = new Random(2);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
-        put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 2, C);
-        norm(w, "embeddings.LayerNorm", r);
+        RandomTensors.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
+        RandomTensors.put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 2, C);
+        RandomTensors.norm(w, "embeddings.LayerNorm", r, C);
         for (int l = 0; l < L; l++) {
             String p = "encoder.layer." + l + ".";
             for (String m : new String[] {"attention.self.query", "attention.self.key", "attention.self.value",
                 "attention.output.dense"}) {
-                put(w, p + m + ".weight", r, 1 / Math.sqrt(C), C, C);
-                put(w, p + m + ".bias", r, 0.1, C);
+                RandomTensors.put(w, p + m + ".weight", r, 1 / Math.sqrt(C), C, C);
+                RandomTensors.put(w, p + m + ".bias", r, 0.1, C);
             }
-            norm(w, p + "attention.output.LayerNorm", r);
-            put(w, p + "mlp.gated_layers.weight", r, 1 / Math.sqrt(C), 2 * I, C);
-            put(w, p + "mlp.wo.weight", r, 1 / Math.sqrt(I), C, I);
-            put(w, p + "mlp.wo.bias", r, 0.1, C);
-            norm(w, p + "mlp.layernorm", r);
+            RandomTensors.norm(w, p + "attention.output.LayerNorm", r, C);
+            RandomTensors.put(w, p + "mlp.gated_layers.weight", r, 1 / Math.sqrt(C), 2 * I, C);
+            RandomTensors.put(w, p + "mlp.wo.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.put(w, p + "mlp.wo.bias", r, 0.1, C);
+            RandomTensors.norm(w, p + "mlp.layernorm", r, C);
         }
         return w;
-    }
-
-    static void put(Map<String, float[][]> w, String name, Random r, double scale, int... shape) {
-        int n = 1;
-        float[] s = new float[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            n *= shape[i];
-            s[i] = shape[i];
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextGaussian() * scale);
-        }
-        w.put(name, new float[][] {s, v});
-    }
-
-    static void norm(Map<String, float[][]> w, String name, Random r) {
-        float[] g = new float[C];
-        float[] b = new float[C];
-        for (int i = 0; i < C; i++) {
-            g[i] = (float) (1 + 0.1 * r.nextGaussian());
-            b[i] = (float) (0.1 * r.nextGaussian());
-        }
-        w.put(name + ".weight", new float[][] {{C}, g});
-        w.put(name + ".bias", new float[][] {{C}, b});
     }
 
     /** gguf-py's tensor_mapping.py names for jina-bert-v2, and the metadata convert_hf_to_gguf.py writes. */
@@ -135,7 +108,7 @@ public class JinaBertTest {
                 .u32("jina-bert-v2.attention.head_count", H).f32("jina-bert-v2.attention.layer_norm_epsilon", 1e-12f)
                 .bool("jina-bert-v2.attention.causal", false).u32("jina-bert-v2.pooling_type", 1);
         for (Map.Entry<String, float[][]> e : weights.entrySet()) {
-            g.f32Tensor(ggufName(e.getKey()), XlmRobertaTest.shape(e.getValue()), e.getValue()[1]);
+            g.f32Tensor(ggufName(e.getKey()), RandomTensors.shape(e.getValue()), e.getValue()[1]);
         }
         GgufBertTest.wordPieceVocabulary(g);
         g.write(file);

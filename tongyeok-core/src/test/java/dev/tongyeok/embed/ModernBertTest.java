@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tongyeok.load.SafetensorsWriter;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.oracle.LlamaCpp;
 import java.nio.file.Files;
@@ -45,24 +45,22 @@ public class ModernBertTest {
     static void write() throws Exception {
         Random r = new Random(8192);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        XlmRobertaTest.put(w, "model.embeddings.tok_embeddings.weight", r, 1.0, V, C);
+        RandomTensors.put(w, "model.embeddings.tok_embeddings.weight", r, 1.0, V, C);
         gains(w, "model.embeddings.norm", r);
         for (int l = 0; l < L; l++) {
             String p = "model.layers." + l + ".";
             if (l > 0) {
                 gains(w, p + "attn_norm", r);
             }
-            XlmRobertaTest.put(w, p + "attn.Wqkv.weight", r, 1 / Math.sqrt(C), 3 * C, C);
-            XlmRobertaTest.put(w, p + "attn.Wo.weight", r, 1 / Math.sqrt(C), C, C);
+            RandomTensors.put(w, p + "attn.Wqkv.weight", r, 1 / Math.sqrt(C), 3 * C, C);
+            RandomTensors.put(w, p + "attn.Wo.weight", r, 1 / Math.sqrt(C), C, C);
             gains(w, p + "mlp_norm", r);
-            XlmRobertaTest.put(w, p + "mlp.Wi.weight", r, 1 / Math.sqrt(C), 2 * I, C);
-            XlmRobertaTest.put(w, p + "mlp.Wo.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.put(w, p + "mlp.Wi.weight", r, 1 / Math.sqrt(C), 2 * I, C);
+            RandomTensors.put(w, p + "mlp.Wo.weight", r, 1 / Math.sqrt(I), C, I);
         }
         gains(w, "model.final_norm", r);
         hfDir = Files.createDirectories(tmp.resolve("tiny-modernbert"));
-        Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
-        w.forEach((k, v) -> t.put(k, new SafetensorsWriter.Entry(XlmRobertaTest.shape(v), v[1])));
-        SafetensorsWriter.write(hfDir.resolve("model.safetensors"), t);
+        RandomTensors.write(hfDir.resolve("model.safetensors"), w);
         Files.writeString(hfDir.resolve("config.json"), """
                 {"architectures": ["ModernBertForMaskedLM"], "model_type": "modernbert", "attention_bias": false,
                  "attention_dropout": 0.0, "classifier_pooling": "mean", "global_attn_every_n_layers": 3,
@@ -83,7 +81,7 @@ public class ModernBertTest {
                 .u32("modern-bert.attention.sliding_window", WINDOW).u32("modern-bert.attention.sliding_window_pattern", 3)
                 .string("modern-bert.hidden_activation", "gelu");
         for (Map.Entry<String, float[][]> e : w.entrySet()) {
-            g.f32Tensor(ggufName(e.getKey()), XlmRobertaTest.shape(e.getValue()), e.getValue()[1]);
+            g.f32Tensor(ggufName(e.getKey()), RandomTensors.shape(e.getValue()), e.getValue()[1]);
         }
         List<String> vocab = new ArrayList<>();
         for (int i = 0; i < V; i++) {

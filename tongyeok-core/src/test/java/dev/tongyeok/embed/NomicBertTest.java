@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tongyeok.load.ModelException;
-import dev.tongyeok.load.SafetensorsWriter;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.oracle.LlamaCpp;
 import dev.tongyeok.tokenize.Fixtures;
@@ -49,9 +49,7 @@ public class NomicBertTest {
     static void write() throws Exception {
         weights = randomWeights();
         hfDir = Files.createDirectories(tmp.resolve("tiny-nomic"));
-        Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
-        weights.forEach((k, v) -> t.put(k, new SafetensorsWriter.Entry(XlmRobertaTest.shape(v), v[1])));
-        SafetensorsWriter.write(hfDir.resolve("model.safetensors"), t);
+        RandomTensors.write(hfDir.resolve("model.safetensors"), weights);
         // As nomic-embed-text-v1.5's config.json spells it.
         Files.writeString(hfDir.resolve("config.json"), """
                 {"architectures": ["NomicBertModel"], "model_type": "nomic_bert", "activation_function": "swiglu",
@@ -74,18 +72,18 @@ public class NomicBertTest {
     static Map<String, float[][]> randomWeights() {
         Random r = new Random(1000);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        XlmRobertaTest.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
-        XlmRobertaTest.put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 2, C);
-        XlmRobertaTest.norm(w, "emb_ln", r);
+        RandomTensors.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
+        RandomTensors.put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 2, C);
+        RandomTensors.norm(w, "emb_ln", r, C);
         for (int l = 0; l < L; l++) {
             String p = "encoder.layers." + l + ".";
-            XlmRobertaTest.put(w, p + "attn.Wqkv.weight", r, 1 / Math.sqrt(C), 3 * C, C);
-            XlmRobertaTest.put(w, p + "attn.out_proj.weight", r, 1 / Math.sqrt(C), C, C);
-            XlmRobertaTest.norm(w, p + "norm1", r);
-            XlmRobertaTest.put(w, p + "mlp.fc11.weight", r, 1 / Math.sqrt(C), I, C);
-            XlmRobertaTest.put(w, p + "mlp.fc12.weight", r, 1 / Math.sqrt(C), I, C);
-            XlmRobertaTest.put(w, p + "mlp.fc2.weight", r, 1 / Math.sqrt(I), C, I);
-            XlmRobertaTest.norm(w, p + "norm2", r);
+            RandomTensors.put(w, p + "attn.Wqkv.weight", r, 1 / Math.sqrt(C), 3 * C, C);
+            RandomTensors.put(w, p + "attn.out_proj.weight", r, 1 / Math.sqrt(C), C, C);
+            RandomTensors.norm(w, p + "norm1", r, C);
+            RandomTensors.put(w, p + "mlp.fc11.weight", r, 1 / Math.sqrt(C), I, C);
+            RandomTensors.put(w, p + "mlp.fc12.weight", r, 1 / Math.sqrt(C), I, C);
+            RandomTensors.put(w, p + "mlp.fc2.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.norm(w, p + "norm2", r, C);
         }
         return w;
     }
@@ -114,7 +112,7 @@ public class NomicBertTest {
                 .bool("nomic-bert.attention.causal", false).u32("nomic-bert.pooling_type", 1)
                 .f32("nomic-bert.rope.freq_base", (float) THETA);
         for (Map.Entry<String, float[][]> e : weights.entrySet()) {
-            g.f32Tensor(ggufName(e.getKey()), XlmRobertaTest.shape(e.getValue()), e.getValue()[1]);
+            g.f32Tensor(ggufName(e.getKey()), RandomTensors.shape(e.getValue()), e.getValue()[1]);
         }
         GgufBertTest.wordPieceVocabulary(g);
         g.write(file);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tongyeok.load.SafetensorsWriter;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.gguf.GgufFile.ValueType;
 import dev.tongyeok.load.gguf.GgufWriter;
 import dev.tongyeok.oracle.LlamaCpp;
@@ -65,9 +65,7 @@ public class XlmRobertaTest {
         byte[] charsmap = CharsmapBuilder.charsmap(nfkcRules());
         weights = randomWeights(pieces.size());
         hfDir = Files.createDirectories(tmp.resolve("tiny-xlm-roberta"));
-        Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
-        weights.forEach((k, v) -> t.put(k, new SafetensorsWriter.Entry(shape(v), v[1])));
-        SafetensorsWriter.write(hfDir.resolve("model.safetensors"), t);
+        RandomTensors.write(hfDir.resolve("model.safetensors"), weights);
         Files.writeString(hfDir.resolve("config.json"), """
                 {"architectures": ["XLMRobertaModel"], "model_type": "xlm-roberta", "vocab_size": %d,
                  "hidden_size": %d, "num_hidden_layers": %d, "num_attention_heads": %d, "intermediate_size": %d,
@@ -172,58 +170,25 @@ public class XlmRobertaTest {
     static Map<String, float[][]> randomWeights(int V) {
         Random r = new Random(20261203);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
-        put(w, "embeddings.position_embeddings.weight", r, 0.5, POSITIONS + OFFSET, C);
-        put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 1, C);
-        norm(w, "embeddings.LayerNorm", r);
+        RandomTensors.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
+        RandomTensors.put(w, "embeddings.position_embeddings.weight", r, 0.5, POSITIONS + OFFSET, C);
+        RandomTensors.put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 1, C);
+        RandomTensors.norm(w, "embeddings.LayerNorm", r, C);
         for (int l = 0; l < L; l++) {
             String p = "encoder.layer." + l + ".";
             for (String m : new String[] {"attention.self.query", "attention.self.key", "attention.self.value",
                 "attention.output.dense"}) {
-                put(w, p + m + ".weight", r, 1 / Math.sqrt(C), C, C);
-                put(w, p + m + ".bias", r, 0.1, C);
+                RandomTensors.put(w, p + m + ".weight", r, 1 / Math.sqrt(C), C, C);
+                RandomTensors.put(w, p + m + ".bias", r, 0.1, C);
             }
-            norm(w, p + "attention.output.LayerNorm", r);
-            put(w, p + "intermediate.dense.weight", r, 1 / Math.sqrt(C), I, C);
-            put(w, p + "intermediate.dense.bias", r, 0.1, I);
-            put(w, p + "output.dense.weight", r, 1 / Math.sqrt(I), C, I);
-            put(w, p + "output.dense.bias", r, 0.1, C);
-            norm(w, p + "output.LayerNorm", r);
+            RandomTensors.norm(w, p + "attention.output.LayerNorm", r, C);
+            RandomTensors.put(w, p + "intermediate.dense.weight", r, 1 / Math.sqrt(C), I, C);
+            RandomTensors.put(w, p + "intermediate.dense.bias", r, 0.1, I);
+            RandomTensors.put(w, p + "output.dense.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.put(w, p + "output.dense.bias", r, 0.1, C);
+            RandomTensors.norm(w, p + "output.LayerNorm", r, C);
         }
         return w;
-    }
-
-    static void put(Map<String, float[][]> w, String name, Random r, double scale, int... shape) {
-        int n = 1;
-        float[] s = new float[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            n *= shape[i];
-            s[i] = shape[i];
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextGaussian() * scale);
-        }
-        w.put(name, new float[][] {s, v});
-    }
-
-    static void norm(Map<String, float[][]> w, String name, Random r) {
-        float[] g = new float[C];
-        float[] b = new float[C];
-        for (int i = 0; i < C; i++) {
-            g[i] = (float) (1 + 0.1 * r.nextGaussian());
-            b[i] = (float) (0.1 * r.nextGaussian());
-        }
-        w.put(name + ".weight", new float[][] {{C}, g});
-        w.put(name + ".bias", new float[][] {{C}, b});
-    }
-
-    static long[] shape(float[][] t) {
-        long[] s = new long[t[0].length];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = (long) t[0][i];
-        }
-        return s;
     }
 
     /** As convert_hf_to_gguf.py's XLMRobertaModel writes it (conversion/bert.py, gguf-py's vocab.py). */
@@ -235,7 +200,7 @@ public class XlmRobertaTest {
                 .u32("bert.pooling_type", 1);
         for (Map.Entry<String, float[][]> e : weights.entrySet()) {
             String name = GgufBertTest.ggufName(e.getKey());
-            long[] shape = shape(e.getValue());
+            long[] shape = RandomTensors.shape(e.getValue());
             float[] data = e.getValue()[1];
             if (name.startsWith("position_embd")) {
                 // The positions start at pad_token_id + 1: the converter cuts the rows before.

@@ -4,10 +4,10 @@ import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.layer.EncoderBase;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.RmsNorm;
 import dev.tongyeok.model.layer.Rope;
@@ -31,7 +31,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  *
  * Immutable once loaded and safe to call from many threads.
  */
-public final class GemmaEmbeddingModel implements Transformer {
+public final class GemmaEmbeddingModel extends EncoderBase<GemmaEmbeddingConfig> {
     static final String TOKEN_TABLE = "embed_tokens.weight";
     // Workspace buffers: x, h: (T, C); q, ctx: (T, H·D); k, v: (T, KV·D); out: (T, C); gate, up: (T, I).
     private static final int X = 0;
@@ -47,10 +47,6 @@ public final class GemmaEmbeddingModel implements Transformer {
     private record Layer(RmsNorm inputNorm, Linear q, Linear k, Linear v, RmsNorm qNorm, RmsNorm kNorm, Linear o,
             RmsNorm postAttnNorm, RmsNorm preFfnNorm, Linear gate, Linear up, Linear down, RmsNorm postFfnNorm) {}
 
-    private final GemmaEmbeddingConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final EmbeddingTable words;
     private final Layer[] layers;
     private final RmsNorm norm;
     private final Rope globalRope;
@@ -60,10 +56,7 @@ public final class GemmaEmbeddingModel implements Transformer {
 
     private GemmaEmbeddingModel(GemmaEmbeddingConfig cfg, String source, TensorOps ops, EmbeddingTable words,
             Layer[] layers, RmsNorm norm) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.words = words;
+        super(cfg, source, ops, words);
         this.layers = layers;
         this.norm = norm;
         int D = cfg.head_dim();
@@ -107,33 +100,6 @@ public final class GemmaEmbeddingModel implements Transformer {
         }
         return new GemmaEmbeddingModel(cfg, w.source(), ops, EmbeddingTable.load(w, p + TOKEN_TABLE, cfg.vocab_size(), C),
                 layers, RmsNorm.loadShifted(w, p + "norm", C, eps, s));
-    }
-
-    @Override
-    public GemmaEmbeddingConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return false;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        words.lookup(id, v, 0);
-        return v;
     }
 
     @Override

@@ -4,10 +4,10 @@ import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.layer.EncoderBase;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.Rope;
@@ -27,7 +27,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  *
  * Immutable once loaded and safe to call from many threads.
  */
-public final class GteModel implements Transformer {
+public final class GteModel extends EncoderBase<GteConfig> {
     static final String TOKEN_TABLE = "embeddings.word_embeddings.weight";
     // Workspace buffers: x, y: (T, C), swapped layer by layer; qkv: (T, 3C); q, k, ctx, h: (T, C); ug: (T, 2I); act: (T, I).
     private static final int X = 0;
@@ -42,10 +42,6 @@ public final class GteModel implements Transformer {
 
     private record Layer(Linear qkv, Linear o, LayerNorm attnLn, Linear upGate, Linear down, LayerNorm mlpLn) {}
 
-    private final GteConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final EmbeddingTable words;
     private final EmbeddingTable types;
     private final LayerNorm embNorm;
     private final Layer[] layers;
@@ -54,10 +50,7 @@ public final class GteModel implements Transformer {
 
     private GteModel(GteConfig cfg, String source, TensorOps ops, EmbeddingTable words, EmbeddingTable types,
             LayerNorm embNorm, Layer[] layers) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.words = words;
+        super(cfg, source, ops, words);
         this.types = types;
         this.embNorm = embNorm;
         this.layers = layers;
@@ -91,33 +84,6 @@ public final class GteModel implements Transformer {
                 : EmbeddingTable.load(w, p + "embeddings.token_type_embeddings.weight", cfg.type_vocab_size(), C);
         return new GteModel(cfg, w.source(), ops, EmbeddingTable.load(w, p + TOKEN_TABLE, cfg.vocab_size(), C), types,
                 LayerNorm.load(w, p + "embeddings.LayerNorm", C, eps), layers);
-    }
-
-    @Override
-    public GteConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return false;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        words.lookup(id, v, 0);
-        return v;
     }
 
     @Override

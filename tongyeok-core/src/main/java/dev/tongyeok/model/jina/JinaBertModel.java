@@ -4,10 +4,10 @@ import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.layer.EncoderBase;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -25,7 +25,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * with q and k optionally LayerNorm'd first (jina-embeddings-v2-base-code's
  * {@code layer_norm_q}, {@code layer_norm_k}). Immutable once loaded and safe to call from many threads.
  */
-public final class JinaBertModel implements Transformer {
+public final class JinaBertModel extends EncoderBase<JinaBertConfig> {
     static final String TOKEN_TABLE = "embeddings.word_embeddings.weight";
     /** ALiBi's largest bias, as JinaBERT (and llama.cpp for it) sets it. */
     static final double ALIBI_MAX_BIAS = 8;
@@ -43,10 +43,6 @@ public final class JinaBertModel implements Transformer {
     private record Layer(Linear q, Linear k, Linear v, LayerNorm qNorm, LayerNorm kNorm, Linear out, LayerNorm outNorm,
             Linear gated, Linear wo, LayerNorm mlpNorm) {}
 
-    private final JinaBertConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final EmbeddingTable words;
     private final EmbeddingTable types;
     private final LayerNorm embNorm;
     private final Layer[] layers;
@@ -54,10 +50,7 @@ public final class JinaBertModel implements Transformer {
 
     private JinaBertModel(JinaBertConfig cfg, String source, TensorOps ops, EmbeddingTable words, EmbeddingTable types,
             LayerNorm embNorm, Layer[] layers) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.words = words;
+        super(cfg, source, ops, words);
         this.types = types;
         this.embNorm = embNorm;
         this.layers = layers;
@@ -97,33 +90,6 @@ public final class JinaBertModel implements Transformer {
                 : EmbeddingTable.load(w, "embeddings.token_type_embeddings.weight", cfg.type_vocab_size(), C);
         return new JinaBertModel(cfg, w.source(), ops, EmbeddingTable.load(w, TOKEN_TABLE, cfg.vocab_size(), C), types,
                 LayerNorm.load(w, "embeddings.LayerNorm", C, eps), layers);
-    }
-
-    @Override
-    public JinaBertConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return false;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        words.lookup(id, v, 0);
-        return v;
     }
 
     @Override

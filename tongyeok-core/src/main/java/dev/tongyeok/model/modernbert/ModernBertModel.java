@@ -4,10 +4,10 @@ import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.layer.EncoderBase;
 import dev.tongyeok.model.layer.Glu;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
@@ -31,7 +31,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  * LayerNorms without bias; linear biases read where the checkpoint has them. Immutable once
  * loaded and safe to call from many threads.
  */
-public final class ModernBertModel implements Transformer {
+public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
     static final String TOKEN_TABLE = "embeddings.tok_embeddings.weight";
     // Workspace buffers: x: (T, C); h: (T, C); qkv: (T, 3C); q, k: (T, C); ctx, out: (T, C); wi: (T, 2I); act: (T, I).
     private static final int X = 0;
@@ -46,10 +46,6 @@ public final class ModernBertModel implements Transformer {
 
     private record Layer(LayerNorm attnNorm, Linear wqkv, Linear wo, LayerNorm mlpNorm, Linear wi, Linear mlpWo) {}
 
-    private final ModernBertConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final EmbeddingTable words;
     private final LayerNorm embNorm;
     private final Layer[] layers;
     private final LayerNorm finalNorm;
@@ -60,10 +56,7 @@ public final class ModernBertModel implements Transformer {
 
     private ModernBertModel(ModernBertConfig cfg, String source, TensorOps ops, EmbeddingTable words, LayerNorm embNorm,
             Layer[] layers, LayerNorm finalNorm) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.words = words;
+        super(cfg, source, ops, words);
         this.embNorm = embNorm;
         this.layers = layers;
         this.finalNorm = finalNorm;
@@ -105,33 +98,6 @@ public final class ModernBertModel implements Transformer {
     }
 
     @Override
-    public ModernBertConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return false;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        words.lookup(id, v, 0);
-        return v;
-    }
-
-    @Override
     public float[] forward(PackedBatch batch, Observer observer, Workspace ws) {
         batch.checkTables(cfg.vocab_size(), cfg.max_position_embeddings(), 0);
         int T = batch.tokens();
@@ -140,9 +106,7 @@ public final class ModernBertModel implements Transformer {
         int H = cfg.num_attention_heads();
         int[] starts = batch.seqStarts();
         float[] x = ws.get(X, T * C);
-        for (int t = 0; t < T; t++) {
-            words.lookup(batch.ids()[t], x, t * C);
-        }
+        lookup(batch, x);
         embNorm.forward(ops, x, T);
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, T, C);

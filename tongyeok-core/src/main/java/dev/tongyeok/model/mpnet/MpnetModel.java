@@ -5,9 +5,9 @@ import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.HeadScratch;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.layer.EncoderBase;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -24,7 +24,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  *
  * Immutable once loaded and safe to call from many threads.
  */
-public final class MpnetModel implements Transformer {
+public final class MpnetModel extends EncoderBase<MpnetConfig> {
     static final String TOKEN_TABLE = "embeddings.word_embeddings.weight";
     // Workspace buffers: x, y: (T, C), swapped layer by layer; q, k, v, ctx, h: (T, C); inter: (T, I).
     private static final int X = 0;
@@ -39,10 +39,6 @@ public final class MpnetModel implements Transformer {
     private record Layer(Linear q, Linear k, Linear v, Linear o, LayerNorm attnNorm, Linear inter, Linear out,
             LayerNorm outNorm) {}
 
-    private final MpnetConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final EmbeddingTable words;
     private final EmbeddingTable positions;
     private final LayerNorm embNorm;
     private final float[] bias; // (buckets, H)
@@ -50,10 +46,7 @@ public final class MpnetModel implements Transformer {
 
     private MpnetModel(MpnetConfig cfg, String source, TensorOps ops, EmbeddingTable words, EmbeddingTable positions,
             LayerNorm embNorm, float[] bias, Layer[] layers) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.words = words;
+        super(cfg, source, ops, words);
         this.positions = positions;
         this.embNorm = embNorm;
         this.bias = bias;
@@ -90,33 +83,6 @@ public final class MpnetModel implements Transformer {
                 EmbeddingTable.load(w, p + "embeddings.position_embeddings.weight",
                         cfg.max_position_embeddings() + cfg.position_offset(), C),
                 LayerNorm.load(w, p + "embeddings.LayerNorm", C, eps), bias, layers);
-    }
-
-    @Override
-    public MpnetConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return false;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        words.lookup(id, v, 0);
-        return v;
     }
 
     @Override

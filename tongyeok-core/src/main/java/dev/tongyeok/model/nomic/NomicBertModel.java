@@ -4,10 +4,10 @@ import dev.tongyeok.load.ModelException;
 import dev.tongyeok.load.WeightSource;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
-import dev.tongyeok.model.Transformer;
 import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
+import dev.tongyeok.model.layer.EncoderBase;
 import dev.tongyeok.model.layer.Glu;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
@@ -26,7 +26,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  *
  * Biases are read where the checkpoint has them. Immutable once loaded and safe to call from many threads.
  */
-public final class NomicBertModel implements Transformer {
+public final class NomicBertModel extends EncoderBase<NomicBertConfig> {
     static final String TOKEN_TABLE = "embeddings.word_embeddings.weight";
     // Workspace buffers: x and y: (T, C), swapped layer by layer; qkv: (T, 3C); q, k: (T, C); ctx, h: (T, C);
     // up, gate: (T, I).
@@ -42,10 +42,6 @@ public final class NomicBertModel implements Transformer {
 
     private record Layer(Linear qkv, Linear out, LayerNorm norm1, Linear fc11, Linear fc12, Linear fc2, LayerNorm norm2) {}
 
-    private final NomicBertConfig cfg;
-    private final String source;
-    private final TensorOps ops;
-    private final EmbeddingTable words;
     private final EmbeddingTable types; // null without token types
     private final LayerNorm embNorm;
     private final Layer[] layers;
@@ -54,10 +50,7 @@ public final class NomicBertModel implements Transformer {
 
     private NomicBertModel(NomicBertConfig cfg, String source, TensorOps ops, EmbeddingTable words, EmbeddingTable types,
             LayerNorm embNorm, Layer[] layers) {
-        this.cfg = cfg;
-        this.source = source;
-        this.ops = ops;
-        this.words = words;
+        super(cfg, source, ops, words);
         this.types = types;
         this.embNorm = embNorm;
         this.layers = layers;
@@ -90,33 +83,6 @@ public final class NomicBertModel implements Transformer {
                 : EmbeddingTable.load(w, "embeddings.token_type_embeddings.weight", cfg.type_vocab_size(), C);
         return new NomicBertModel(cfg, w.source(), ops, EmbeddingTable.load(w, TOKEN_TABLE, cfg.vocab_size(), C), types,
                 LayerNorm.load(w, "emb_ln", C, eps), layers);
-    }
-
-    @Override
-    public NomicBertConfig config() {
-        return cfg;
-    }
-
-    @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
-    public TensorOps ops() {
-        return ops;
-    }
-
-    @Override
-    public boolean causal() {
-        return false;
-    }
-
-    @Override
-    public float[] wordVector(int id) {
-        float[] v = new float[cfg.hidden_size()];
-        words.lookup(id, v, 0);
-        return v;
     }
 
     @Override

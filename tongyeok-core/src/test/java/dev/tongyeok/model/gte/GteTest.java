@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.SafetensorsWriter;
 import dev.tongyeok.load.safetensors.SafetensorsWeights;
 import dev.tongyeok.model.Observer;
@@ -56,19 +57,19 @@ class GteTest {
     static Map<String, float[][]> weights() {
         Random r = new Random(15);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        MpnetTest.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
-        MpnetTest.norm(w, "embeddings.LayerNorm", r, C);
+        RandomTensors.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
+        RandomTensors.norm(w, "embeddings.LayerNorm", r, C);
         for (int l = 0; l < L; l++) {
             String p = "encoder.layer." + l + ".";
-            MpnetTest.put(w, p + "attention.qkv_proj.weight", r, 1 / Math.sqrt(C), 3 * C, C);
-            MpnetTest.put(w, p + "attention.qkv_proj.bias", r, 0.1, 3 * C);
-            MpnetTest.put(w, p + "attention.o_proj.weight", r, 1 / Math.sqrt(C), C, C);
-            MpnetTest.put(w, p + "attention.o_proj.bias", r, 0.1, C);
-            MpnetTest.norm(w, p + "attn_ln", r, C);
-            MpnetTest.put(w, p + "mlp.up_gate_proj.weight", r, 1 / Math.sqrt(C), 2 * I, C);
-            MpnetTest.put(w, p + "mlp.down_proj.weight", r, 1 / Math.sqrt(I), C, I);
-            MpnetTest.put(w, p + "mlp.down_proj.bias", r, 0.1, C);
-            MpnetTest.norm(w, p + "mlp_ln", r, C);
+            RandomTensors.put(w, p + "attention.qkv_proj.weight", r, 1 / Math.sqrt(C), 3 * C, C);
+            RandomTensors.put(w, p + "attention.qkv_proj.bias", r, 0.1, 3 * C);
+            RandomTensors.put(w, p + "attention.o_proj.weight", r, 1 / Math.sqrt(C), C, C);
+            RandomTensors.put(w, p + "attention.o_proj.bias", r, 0.1, C);
+            RandomTensors.norm(w, p + "attn_ln", r, C);
+            RandomTensors.put(w, p + "mlp.up_gate_proj.weight", r, 1 / Math.sqrt(C), 2 * I, C);
+            RandomTensors.put(w, p + "mlp.down_proj.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.put(w, p + "mlp.down_proj.bias", r, 0.1, C);
+            RandomTensors.norm(w, p + "mlp_ln", r, C);
         }
         return w;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.load.RandomTensors;
 import dev.tongyeok.load.SafetensorsWriter;
 import dev.tongyeok.load.safetensors.SafetensorsWeights;
 import dev.tongyeok.model.Observer;
@@ -46,54 +47,25 @@ public class MpnetTest {
         }
     }
 
-    public static void put(Map<String, float[][]> w, String name, Random r, double scale, int... shape) {
-        int n = 1;
-        float[] s = new float[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            n *= shape[i];
-            s[i] = shape[i];
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextGaussian() * scale);
-        }
-        w.put(name, new float[][] {s, v});
-    }
-
-    static void norm(Map<String, float[][]> w, String name, Random r) {
-        norm(w, name, r, C);
-    }
-
-    public static void norm(Map<String, float[][]> w, String name, Random r, int C) {
-        float[] g = new float[C];
-        float[] b = new float[C];
-        for (int i = 0; i < C; i++) {
-            g[i] = (float) (1 + 0.1 * r.nextGaussian());
-            b[i] = (float) (0.1 * r.nextGaussian());
-        }
-        w.put(name + ".weight", new float[][] {{C}, g});
-        w.put(name + ".bias", new float[][] {{C}, b});
-    }
-
     static Map<String, float[][]> weights() {
         Random r = new Random(30527);
         Map<String, float[][]> w = new LinkedHashMap<>();
-        put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
-        put(w, "embeddings.position_embeddings.weight", r, 0.5, POSITIONS + 2, C);
-        norm(w, "embeddings.LayerNorm", r);
-        put(w, "encoder.relative_attention_bias.weight", r, 1.0, 32, H);
+        RandomTensors.put(w, "embeddings.word_embeddings.weight", r, 1.0, V, C);
+        RandomTensors.put(w, "embeddings.position_embeddings.weight", r, 0.5, POSITIONS + 2, C);
+        RandomTensors.norm(w, "embeddings.LayerNorm", r, C);
+        RandomTensors.put(w, "encoder.relative_attention_bias.weight", r, 1.0, 32, H);
         for (int l = 0; l < L; l++) {
             String p = "encoder.layer." + l + ".";
             for (String m : new String[] {"q", "k", "v", "o"}) {
-                put(w, p + "attention.attn." + m + ".weight", r, 1 / Math.sqrt(C), C, C);
-                put(w, p + "attention.attn." + m + ".bias", r, 0.1, C);
+                RandomTensors.put(w, p + "attention.attn." + m + ".weight", r, 1 / Math.sqrt(C), C, C);
+                RandomTensors.put(w, p + "attention.attn." + m + ".bias", r, 0.1, C);
             }
-            norm(w, p + "attention.LayerNorm", r);
-            put(w, p + "intermediate.dense.weight", r, 1 / Math.sqrt(C), I, C);
-            put(w, p + "intermediate.dense.bias", r, 0.1, I);
-            put(w, p + "output.dense.weight", r, 1 / Math.sqrt(I), C, I);
-            put(w, p + "output.dense.bias", r, 0.1, C);
-            norm(w, p + "output.LayerNorm", r);
+            RandomTensors.norm(w, p + "attention.LayerNorm", r, C);
+            RandomTensors.put(w, p + "intermediate.dense.weight", r, 1 / Math.sqrt(C), I, C);
+            RandomTensors.put(w, p + "intermediate.dense.bias", r, 0.1, I);
+            RandomTensors.put(w, p + "output.dense.weight", r, 1 / Math.sqrt(I), C, I);
+            RandomTensors.put(w, p + "output.dense.bias", r, 0.1, C);
+            RandomTensors.norm(w, p + "output.LayerNorm", r, C);
         }
         return w;
     }
