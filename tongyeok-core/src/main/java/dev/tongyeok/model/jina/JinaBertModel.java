@@ -100,13 +100,7 @@ public final class JinaBertModel extends EncoderBase<JinaBertConfig> {
         int I = cfg.intermediate_size();
         int[] starts = batch.seqStarts();
         float[] x = ws.get(X, T * C);
-        float[] scratch = new float[C];
-        for (int t = 0; t < T; t++) {
-            words.lookup(batch.ids()[t], x, t * C);
-            if (types != null) {
-                types.add(batch.typeIds()[t], x, t * C, scratch);
-            }
-        }
+        lookup(batch, x, types);
         embNorm.forward(ops, x, T);
         if (observer.wantsHiddenStates()) {
             observer.hiddenState(0, x, T, C);

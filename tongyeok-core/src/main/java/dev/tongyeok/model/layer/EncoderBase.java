@@ -58,9 +58,21 @@ public abstract class EncoderBase<C extends ModelConfig> implements Transformer 
      * <pre>batch: T rows -> x: (T, C)</pre>
      */
     protected void lookup(PackedBatch batch, float[] x) {
+        lookup(batch, x, null);
+    }
+
+    /**
+     * As {@link #lookup(PackedBatch, float[])}, adding each token's row of {@code types} (the token
+     * type table, by the batch's type ids) when it is not null.
+     */
+    protected void lookup(PackedBatch batch, float[] x, EmbeddingTable types) {
         int C = words.width();
+        float[] scratch = types == null ? null : new float[C];
         for (int t = 0; t < batch.tokens(); t++) {
             words.lookup(batch.ids()[t], x, t * C);
+            if (types != null) {
+                types.add(batch.typeIds()[t], x, t * C, scratch);
+            }
         }
     }
 }
