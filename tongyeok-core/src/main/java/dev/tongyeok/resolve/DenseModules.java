@@ -34,9 +34,10 @@ final class DenseModules implements UnaryOperator<float[]> {
     static final UnaryOperator<float[]> NONE = v -> v;
 
     /**
-     * The projection of module {@code path} of {@code dir}, or null when it has no weights file.
+     * The projection of module {@code path} of {@code dir}, from its {@code config} and weights.
      *
-     * @throws ModelException when its config is missing or asks for an activation other than the identity
+     * @throws ModelException when the config's sizes are not positive, it asks for an activation other
+     *     than the identity, or the module has no {@code model.safetensors}
      */
     static Linear module(Path dir, String path, JsonNode config, Path configFile) throws IOException {
         String act = config.path("activation_function").asText(IDENTITY);

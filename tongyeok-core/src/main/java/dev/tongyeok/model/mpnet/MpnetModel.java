@@ -42,6 +42,7 @@ public final class MpnetModel extends EncoderBase<MpnetConfig> {
     private final EmbeddingTable positions;
     private final LayerNorm embNorm;
     private final float[] bias; // (buckets, H)
+    private final int[] buckets; // the bucket of relative position r at [r + max_position_embeddings - 1]
     private final Layer[] layers;
 
     private MpnetModel(MpnetConfig cfg, String source, TensorOps ops, EmbeddingTable words, EmbeddingTable positions,
@@ -51,6 +52,12 @@ public final class MpnetModel extends EncoderBase<MpnetConfig> {
         this.embNorm = embNorm;
         this.bias = bias;
         this.layers = layers;
+        int P = cfg.max_position_embeddings();
+        this.buckets = new int[2 * P - 1];
+        for (int r = -(P - 1); r < P; r++) {
+            buckets[r + P - 1] = RelativePositions.bucket(r, cfg.relative_attention_num_buckets(),
+                    RelativePositions.MAX_DISTANCE);
+        }
     }
 
     /**
@@ -142,7 +149,7 @@ public final class MpnetModel extends EncoderBase<MpnetConfig> {
         int C = cfg.hidden_size();
         int D = cfg.headSize();
         int H = cfg.num_attention_heads();
-        int buckets = cfg.relative_attention_num_buckets();
+        int P = cfg.max_position_embeddings();
         HeadScratch scratch = HeadScratch.get();
         float[] kt = scratch.keysT(D * Ts);
         for (int j = 0; j < Ts; j++) {
@@ -156,7 +163,7 @@ public final class MpnetModel extends EncoderBase<MpnetConfig> {
         for (int i = 0; i < Ts; i++) {
             for (int j = 0; j < Ts; j++) {
                 p[i * Ts + j] = p[i * Ts + j] / sqrtD
-                        + bias[RelativePositions.bucket(j - i, buckets, RelativePositions.MAX_DISTANCE) * H + h];
+                        + bias[buckets[j - i + P - 1] * H + h];
             }
             ops.softmax(p, i * Ts, Ts);
         }
