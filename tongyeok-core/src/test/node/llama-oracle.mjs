@@ -2,7 +2,8 @@
 // binaries, never built here) and prints what llama.cpp makes of them, for the Java tests to compare.
 //
 // Usage: node llama-oracle.mjs NODE_MODULES_DIR JOB.json > answer.json
-// job:    {"models": [{"file": "/abs/model.gguf", "texts": ["..."], "tokens": [[1, 2, 3]]}]}
+// job:    {"models": [{"file": "/abs/model.gguf", "texts": ["..."], "tokens": [[1, 2, 3]], "vocabOnly": false}]}
+// (vocabOnly: load the vocabulary alone and only tokenize the texts)
 // answer: {"models": [{"file": ..., "vocabularyType": "wpm", "tokenized": [[...]],
 //                      "texts": [[...embedding...]], "tokens": [[...embedding...]]}]}
 // tokenized: each text as llama.cpp tokenizes it for an embedding (llama_tokenize with add_special). texts/tokens: the embedding of each text / each token sequence,
@@ -18,10 +19,32 @@ if (!modules || !jobFile) {
     process.exit(2);
 }
 const {getLlama, LlamaLogLevel} = await import(pathToFileURL(join(modules, "node-llama-cpp/dist/index.js")).href);
+// llama.cpp's llama_tokenize with add_special, as llama-server and llama-embedding call it: WPM
+// always [CLS] … [SEP]; every other vocabulary its add_bos_token / add_eos_token.
+function addSpecial(model, ids) {
+    const t = model.tokens;
+    if (model.vocabularyType === "wpm") {
+        ids.unshift(t.bos);
+        ids.push(t.sep);
+    } else {
+        if (t.shouldPrependBosToken) ids.unshift(t.bos);
+        if (t.shouldAppendEosToken) ids.push(t.eos);
+    }
+    return ids;
+}
 const job = JSON.parse(readFileSync(jobFile, "utf8"));
 const llama = await getLlama({build: "never", gpu: false, logLevel: LlamaLogLevel.error, progressLogs: false});
 const out = [];
 for (const m of job.models) {
+    if (m.vocabOnly) {
+        // The vocabulary alone (llama.cpp's vocab_only): token ids, no forward pass.
+        const vocab = await llama.loadModel({modelPath: m.file, gpuLayers: 0, vocabOnly: true});
+        const t = vocab.tokens;
+        const tokenized = (m.texts ?? []).map(text => addSpecial(vocab, Array.from(vocab.tokenize(text, false))));
+        out.push({file: m.file, vocabularyType: vocab.vocabularyType, tokenized, texts: [], tokens: []});
+        await vocab.dispose();
+        continue;
+    }
     const model = await llama.loadModel({
         modelPath: m.file,
         gpuLayers: 0,
@@ -38,16 +61,7 @@ for (const m of job.models) {
     const tokenized = [];
     const texts = [];
     for (const text of m.texts ?? []) {
-        // llama.cpp's llama_tokenize with add_special, as llama-server and llama-embedding call it:
-        // WPM always [CLS] … [SEP]; every other vocabulary its add_bos_token / add_eos_token.
-        const ids = Array.from(model.tokenize(text, false));
-        if (model.vocabularyType === "wpm") {
-            ids.unshift(t.bos);
-            ids.push(t.sep);
-        } else {
-            if (t.shouldPrependBosToken) ids.unshift(t.bos);
-            if (t.shouldAppendEosToken) ids.push(t.eos);
-        }
+        const ids = addSpecial(model, Array.from(model.tokenize(text, false)));
         tokenized.push(ids);
         texts.push(Array.from((await context.getEmbeddingFor([...ids])).vector));
     }

@@ -25,13 +25,22 @@ public final class LlamaCpp {
     private LlamaCpp() {}
 
     /** What to ask of one model file: texts to tokenize and embed, and token sequences to embed as given. */
-    public record Job(Path file, List<String> texts, List<int[]> tokens) {
+    public record Job(Path file, List<String> texts, List<int[]> tokens, boolean vocabOnly) {
+        public Job(Path file, List<String> texts, List<int[]> tokens) {
+            this(file, texts, tokens, false);
+        }
+
         public static Job texts(Path file, List<String> texts) {
             return new Job(file, texts, List.of());
         }
 
         public static Job tokens(Path file, List<int[]> tokens) {
             return new Job(file, List.of(), tokens);
+        }
+
+        /** Only the texts' token ids, from the file's vocabulary alone (llama.cpp's vocab_only; no tensors needed). */
+        public static Job tokenize(Path file, List<String> texts) {
+            return new Job(file, texts, List.of(), true);
         }
     }
 
@@ -59,6 +68,7 @@ public final class LlamaCpp {
         for (Job j : jobs) {
             ObjectNode m = models.addObject();
             m.put("file", j.file().toAbsolutePath().toString());
+            m.put("vocabOnly", j.vocabOnly());
             ArrayNode texts = m.putArray("texts");
             j.texts().forEach(texts::add);
             ArrayNode tokens = m.putArray("tokens");
