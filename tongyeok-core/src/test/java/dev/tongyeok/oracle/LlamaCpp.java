@@ -87,8 +87,12 @@ public final class LlamaCpp {
             // A thread of its own for each pipe (the common pool may have one thread: one pipe would fill up).
             CompletableFuture<byte[]> err = drain(p.getErrorStream());
             CompletableFuture<byte[]> out = drain(p.getInputStream());
-            boolean finished = p.waitFor(10, TimeUnit.MINUTES);
-            Files.delete(jobFile);
+            boolean finished;
+            try {
+                finished = p.waitFor(10, TimeUnit.MINUTES);
+            } finally {
+                Files.deleteIfExists(jobFile);
+            }
             if (!finished) {
                 p.destroyForcibly();
                 throw new IllegalStateException("llama.cpp oracle did not finish in 10 minutes");

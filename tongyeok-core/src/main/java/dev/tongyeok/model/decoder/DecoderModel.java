@@ -127,9 +127,4 @@ public abstract class DecoderModel implements Transformer {
                     + ")");
         }
     }
-
-    /** SwiGLU's gate in place: g = silu(g) · u = g / (1 + e^(−g)) · u, over n values. */
-    public static void swiglu(float[] g, float[] u, int n) {
-        dev.tongyeok.model.layer.Glu.swiglu(g, u, n);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.tongyeok.model.layer;
 
 import dev.tongyeok.model.ModelConfig;
+import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Transformer;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -74,5 +75,25 @@ public abstract class EncoderBase<C extends ModelConfig> implements Transformer 
                 types.add(batch.typeIds()[t], x, t * C, scratch);
             }
         }
+    }
+
+    /**
+     * Attention over one fused projection with rotary positions: the rows of {@code qkv} are
+     * [q | k | v], each C wide; q and k are copied out into {@code q} and {@code k} and rotated
+     * there, v is read in place.
+     *
+     * <pre>qkv: (T, 3C) -> ctx: (T, C)</pre>
+     */
+    protected void rotaryAttention(Attention attention, Rope rope, float[] qkv, float[] q, float[] k, float[] ctx,
+            PackedBatch batch, int heads, int layer, Observer observer) {
+        int T = batch.tokens();
+        int C = cfg.hidden_size();
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(qkv, t * 3 * C, q, t * C, C);
+            System.arraycopy(qkv, t * 3 * C + C, k, t * C, C);
+        }
+        rope.apply(q, T, heads, batch.positions());
+        rope.apply(k, T, heads, batch.positions());
+        attention.forward(ops, new Attention.Heads(q, 0, C, k, 0, C, qkv, 2 * C, 3 * C), ctx, batch, layer, observer);
     }
 }

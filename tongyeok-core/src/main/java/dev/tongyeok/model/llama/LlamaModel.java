@@ -7,6 +7,7 @@ import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.decoder.DecoderConfig;
 import dev.tongyeok.model.decoder.DecoderModel;
 import dev.tongyeok.model.layer.Attention;
+import dev.tongyeok.model.layer.Glu;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.RmsNorm;
 import dev.tongyeok.model.layer.Rope;
@@ -135,7 +136,7 @@ public final class LlamaModel extends DecoderModel {
             layer.postNorm.forward(h, 0, T);
             layer.gate.forward(ops, h, T, starts, gate);
             layer.up.forward(ops, h, T, starts, up);
-            swiglu(gate, up, T * I);
+            Glu.swiglu(gate, up, T * I);
             layer.down.forward(ops, gate, T, starts, out);
             ops.add(x, 0, out, 0, T * C);
             if (l == layers.length - 1) {

@@ -33,7 +33,7 @@ import dev.tongyeok.tensor.ops.TensorOps;
  */
 public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
     static final String TOKEN_TABLE = "embeddings.tok_embeddings.weight";
-    // Workspace buffers: x: (T, C); h: (T, C); qkv: (T, 3C); q, k: (T, C); ctx, out: (T, C); wi: (T, 2I); act: (T, I).
+    // Workspace buffers: x: (T, C); h: (T, C); qkv: (T, 3C); q, k: (T, C); ctx, out: (T, C); wi: (T, 2I); act, up: (T, I).
     private static final int X = 0;
     private static final int HID = 1;
     private static final int QKV = 2;
@@ -43,6 +43,7 @@ public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
     private static final int OUT = 6;
     private static final int WI = 7;
     private static final int ACT = 8;
+    private static final int UP = 9;
 
     private record Layer(LayerNorm attnNorm, Linear wqkv, Linear wo, LayerNorm mlpNorm, Linear wi, Linear mlpWo) {}
 
@@ -126,15 +127,8 @@ public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
                 layer.attnNorm().forward(ops, h, T);
             }
             layer.wqkv().forward(ops, h, T, starts, qkv);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(qkv, t * 3 * C, q, t * C, C);
-                System.arraycopy(qkv, t * 3 * C + C, k, t * C, C);
-            }
-            Rope rope = cfg.global(l) ? globalRope : localRope;
-            rope.apply(q, T, H, batch.positions());
-            rope.apply(k, T, H, batch.positions());
-            (cfg.global(l) ? global : local).forward(ops, new Attention.Heads(q, 0, C, k, 0, C, qkv, 2 * C, 3 * C), ctx,
-                    batch, l, observer);
+            rotaryAttention(cfg.global(l) ? global : local, cfg.global(l) ? globalRope : localRope, qkv, q, k, ctx, batch, H,
+                    l, observer);
             layer.wo().forward(ops, ctx, T, starts, out);
             ops.add(x, 0, out, 0, T * C);
 
@@ -152,7 +146,7 @@ public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
                     }
                 }
             } else {
-                float[] up = new float[T * I];
+                float[] up = ws.get(UP, T * I);
                 for (int t = 0; t < T; t++) {
                     System.arraycopy(wi, t * 2 * I + I, up, t * I, I);
                 }

@@ -110,13 +110,7 @@ public final class NomicBertModel extends EncoderBase<NomicBertConfig> {
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             layer.qkv().forward(ops, x, T, starts, qkv);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(qkv, t * 3 * C, q, t * C, C);
-                System.arraycopy(qkv, t * 3 * C + C, k, t * C, C);
-            }
-            rope.apply(q, T, H, batch.positions());
-            rope.apply(k, T, H, batch.positions());
-            attention.forward(ops, new Attention.Heads(q, 0, C, k, 0, C, qkv, 2 * C, 3 * C), ctx, batch, l, observer);
+            rotaryAttention(attention, rope, qkv, q, k, ctx, batch, H, l, observer);
             layer.out().forward(ops, ctx, T, starts, h);
             ops.add(h, 0, x, 0, T * C);
             layer.norm1().forward(ops, h, T);
