@@ -11,7 +11,6 @@ import dev.tongyeok.tokenize.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,23 +123,7 @@ public class JinaBertTest {
     @Test
     void theGgufEmbedsAsLlamaCppDoes() throws Exception {
         List<String> texts = corpus();
-        Embedder ours = Embedder.load(gguf.toString());
-        assertEquals(C, ours.dimensions());
-        List<Embedding> got = ours.embed(texts, EmbedOptions.DEFAULTS);
-        List<int[]> ids = got.stream().map(e -> e.encoding().ids()).toList();
-        LlamaCpp.Answer theirs = LlamaCpp.run(new LlamaCpp.Job(gguf, texts, ids));
-        double worst = 1;
-        for (int i = 0; i < texts.size(); i++) {
-            // llama.cpp's WordPiece leaves Hangul syllables whole where the model's own tokenizer
-            // decomposes them (LlamaCppBertTest): those texts are compared on our tokens only.
-            if (!texts.get(i).matches("(?s).*\\p{IsHangul}.*")) {
-                assertEquals(Arrays.toString(theirs.tokenized().get(i)), Arrays.toString(ids.get(i)),
-                        "tokens of: " + texts.get(i));
-            }
-            double cos = LlamaCpp.cosine(got.get(i).vector(), theirs.tokens().get(i));
-            worst = Math.min(worst, cos);
-            assertTrue(cos >= 0.99999, "cosine " + cos + " with llama.cpp for: " + texts.get(i));
-        }
+        double worst = LlamaCppBertTest.embedsAsLlamaCpp(gguf, texts, C);
         System.out.println("tiny JinaBERT GGUF against llama.cpp: " + texts.size() + " texts, worst cosine " + worst);
     }
 

@@ -69,4 +69,30 @@ public class LlamaCppBertTest {
         System.out.println("MiniLM GGUF against llama.cpp: " + texts.size() + " texts, worst cosine " + worst + "; "
                 + differ.size() + " tokenized otherwise by llama.cpp (and as we do by HF): " + differ);
     }
+
+    /**
+     * A WordPiece GGUF of width {@code C}, embedded by us and by llama.cpp: the same token ids (but
+     * for Hangul, which llama.cpp's WordPiece leaves whole where the model's tokenizer decomposes it:
+     * those texts are compared on our tokens only), and cosine ≥ 0.99999 on our tokens.
+     *
+     * @return the worst cosine
+     */
+    static double embedsAsLlamaCpp(Path gguf, List<String> texts, int C) throws Exception {
+        Embedder ours = Embedder.load(gguf.toString());
+        assertEquals(C, ours.dimensions());
+        List<Embedding> got = ours.embed(texts, EmbedOptions.DEFAULTS);
+        List<int[]> ids = got.stream().map(e -> e.encoding().ids()).toList();
+        LlamaCpp.Answer theirs = LlamaCpp.run(new LlamaCpp.Job(gguf, texts, ids));
+        double worst = 1;
+        for (int i = 0; i < texts.size(); i++) {
+            if (!texts.get(i).matches("(?s).*\\p{IsHangul}.*")) {
+                assertEquals(Arrays.toString(theirs.tokenized().get(i)), Arrays.toString(ids.get(i)),
+                        "tokens of: " + texts.get(i));
+            }
+            double cos = LlamaCpp.cosine(got.get(i).vector(), theirs.tokens().get(i));
+            worst = Math.min(worst, cos);
+            assertTrue(cos >= 0.99999, "cosine " + cos + " with llama.cpp for: " + texts.get(i));
+        }
+        return worst;
+    }
 }
