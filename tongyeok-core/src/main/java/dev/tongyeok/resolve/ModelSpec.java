@@ -1,6 +1,7 @@
 package dev.tongyeok.resolve;
 
 import dev.tongyeok.tokenize.json.TokenizerJson;
+import dev.tongyeok.tokenize.sentencepiece.SentencePieceModel;
 import dev.tongyeok.hub.HubClient;
 import dev.tongyeok.hub.HubId;
 import dev.tongyeok.hub.OllamaStore;
@@ -56,14 +57,17 @@ public final class ModelSpec {
         }
         Path p = Path.of(expandHome(spec));
         if (Files.isDirectory(p)) {
-            Path t = p.resolve("tokenizer.json");
-            if (!Files.isRegularFile(t)) {
-                throw new TokenizerException(spec + ": model directory has no tokenizer.json");
+            TokenizerReader reader = directoryTokenizer(p);
+            if (reader == null) {
+                throw new TokenizerException(spec + ": model directory has no " + TOKENIZER_FILES);
             }
-            return TokenizerJson.read(t);
+            return reader.read();
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json")) {
             return TokenizerJson.read(p);
+        }
+        if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".model")) {
+            return sentencePiece(p);
         }
         if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".onnx")) {
             return TokenizerJson.read(tokenizerBeside(p));
@@ -204,11 +208,11 @@ public final class ModelSpec {
                 && !Files.isRegularFile(p.resolve("model.onnx"))) {
             return gguf(spec, oneGguf).withName(spec);
         }
-        Path tok = p.resolve("tokenizer.json");
-        if (!Files.isRegularFile(tok)) {
-            throw new ModelException(spec + ": model directory has no tokenizer.json");
+        TokenizerReader reader = directoryTokenizer(p);
+        if (reader == null) {
+            throw new ModelException(spec + ": model directory has no " + TOKENIZER_FILES);
         }
-        var tokenizer = inBackground(() -> TokenizerJson.read(tok));
+        var tokenizer = inBackground(reader);
         WeightSource w;
         if (Files.isRegularFile(p.resolve("model.safetensors"))) {
             w = SafetensorsWeights.read(p.resolve("model.safetensors"));
@@ -292,6 +296,52 @@ public final class ModelSpec {
         }
         throw new ModelException(onnx + ": no tokenizer.json beside it (looked for " + base
                 + "-tokenizer.json and tokenizer.json)");
+    }
+
+    private static final String TOKENIZER_FILES = "tokenizer.json (nor a SentencePiece tokenizer.model, "
+            + "sentencepiece.bpe.model or spiece.model)";
+
+    // tokenizer.json in a model directory, else its SentencePiece model file; null when it has neither.
+    private static TokenizerReader directoryTokenizer(Path dir) {
+        Path json = dir.resolve("tokenizer.json");
+        if (Files.isRegularFile(json)) {
+            return () -> TokenizerJson.read(json);
+        }
+        for (String name : SentencePieceModel.FILE_NAMES) {
+            Path model = dir.resolve(name);
+            if (Files.isRegularFile(model)) {
+                return () -> sentencePiece(model);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The tokenizer of a SentencePiece model file, its start and end markers laid out as the model
+     * beside it says: {@code config.json}'s {@code model_type}, else {@code tokenizer_config.json}'s
+     * {@code tokenizer_class} (its {@code add_bos_token} and {@code add_eos_token} adjusting a Llama
+     * layout); with neither, none, as SentencePiece itself encodes.
+     */
+    static Tokenizer sentencePiece(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        ObjectMapper json = new ObjectMapper();
+        SentencePieceModel.Markers markers = SentencePieceModel.Markers.NONE;
+        Path config = dir.resolve("config.json");
+        if (Files.isRegularFile(config)) {
+            markers = SentencePieceModel.Markers.forModelType(json.readTree(config.toFile()).path("model_type").asText(null));
+        }
+        Path tokenizerConfig = dir.resolve("tokenizer_config.json");
+        JsonNode tc = Files.isRegularFile(tokenizerConfig) ? json.readTree(tokenizerConfig.toFile()) : null;
+        if (markers == SentencePieceModel.Markers.NONE && tc != null) {
+            markers = SentencePieceModel.Markers.forTokenizerClass(tc.path("tokenizer_class").asText(null));
+        }
+        if (tc != null && (markers == SentencePieceModel.Markers.BOS || markers == SentencePieceModel.Markers.BOS_EOS)) {
+            boolean bos = tc.path("add_bos_token").asBoolean(true);
+            boolean eos = tc.path("add_eos_token").asBoolean(markers == SentencePieceModel.Markers.BOS_EOS);
+            markers = bos ? (eos ? SentencePieceModel.Markers.BOS_EOS : SentencePieceModel.Markers.BOS)
+                    : (eos ? SentencePieceModel.Markers.EOS : SentencePieceModel.Markers.NONE);
+        }
+        return SentencePieceModel.read(file).tokenizer(markers);
     }
 
     /** Something that reads a tokenizer. */

@@ -15,6 +15,8 @@ import dev.tongyeok.oracle.LlamaCpp;
 import dev.tongyeok.tokenize.CharsmapBuilder;
 import dev.tongyeok.tokenize.Fixtures;
 import dev.tongyeok.tokenize.HfOracle;
+import dev.tongyeok.tokenize.ModelProtoWriter;
+import dev.tongyeok.oracle.SentencePiece;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -55,6 +57,7 @@ public class XlmRobertaTest {
 
     static Path hfDir;
     static Path gguf;
+    static Path spmDir;
     static List<String> pieces;
     static float[] scores;
     static Map<String, float[][]> weights;
@@ -75,6 +78,22 @@ public class XlmRobertaTest {
         Files.writeString(hfDir.resolve("tokenizer.json"), tokenizerJson(charsmap));
         gguf = tmp.resolve("tiny-xlm-roberta-f32.gguf");
         writeGguf(gguf, charsmap);
+        // The same model with its tokenizer as the SentencePiece file XLM-R ships (sentencepiece.bpe.model:
+        // <unk> <s> </s>, then the pieces, each one id earlier than in the model's fairseq dictionary).
+        spmDir = Files.createDirectories(tmp.resolve("tiny-xlm-roberta-spm"));
+        Files.copy(hfDir.resolve("config.json"), spmDir.resolve("config.json"));
+        Files.copy(hfDir.resolve("model.safetensors"), spmDir.resolve("model.safetensors"));
+        List<String> spmPieces = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        spmPieces.addAll(pieces.subList(4, pieces.size() - 1));
+        float[] spmScores = new float[spmPieces.size()];
+        int[] spmTypes = new int[spmPieces.size()];
+        Arrays.fill(spmTypes, 1);
+        spmTypes[0] = 2;
+        spmTypes[1] = 3;
+        spmTypes[2] = 3;
+        System.arraycopy(scores, 4, spmScores, 3, spmPieces.size() - 3);
+        ModelProtoWriter.unigram(spmDir.resolve("sentencepiece.bpe.model"), spmPieces, spmScores, spmTypes, 0, 1, 2,
+                charsmap);
     }
 
     /** Llama 2's SentencePiece pieces (its byte pieces left out) after XLM-R's four specials, then {@code <mask>}. */
@@ -295,5 +314,37 @@ public class XlmRobertaTest {
             }
         }
         assertTrue(same >= texts.size() - 2, same + " of " + texts.size());
+    }
+
+    @Test
+    void aSentencePieceFileTokenizesAsSentencePieceAndEmbedsAsTheTokenizerJson() throws Exception {
+        Embedder fromSpm = Embedder.load(spmDir.toString());
+        Embedder fromHf = Embedder.load(hfDir.toString());
+        List<String> texts = corpus();
+        List<int[]> spm = SentencePiece.encode(spmDir.resolve("sentencepiece.bpe.model"), texts);
+        int same = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            // XLM-R's ids: SentencePiece's unknown (0) is 3, every other piece one later; <s> … </s> around.
+            int[] expected = new int[spm.get(i).length + 2];
+            expected[0] = 0;
+            for (int k = 0; k < spm.get(i).length; k++) {
+                expected[k + 1] = spm.get(i)[k] == 0 ? 3 : spm.get(i)[k] + 1;
+            }
+            expected[expected.length - 1] = 2;
+            if (expected.length > POSITIONS) {
+                continue;
+            }
+            Embedding a = fromSpm.embed(List.of(texts.get(i)), EmbedOptions.DEFAULTS).get(0);
+            assertArrayEquals(expected, a.encoding().ids(), "tokens of: " + texts.get(i));
+            Embedding b = fromHf.embed(List.of(texts.get(i)), EmbedOptions.DEFAULTS).get(0);
+            // HF's tokenizer.json differs from SentencePiece only at the ends of a text (a trailing space kept as ▁).
+            if (Arrays.equals(a.encoding().ids(), b.encoding().ids())) {
+                assertArrayEquals(b.vector(), a.vector(), 0f, "vector of: " + texts.get(i));
+                same++;
+            } else {
+                assertTrue(texts.get(i).endsWith(" ") || texts.get(i).startsWith(" "), "tokenized otherwise: " + texts.get(i));
+            }
+        }
+        assertTrue(same >= texts.size() - 3, same + " of " + texts.size());
     }
 }

@@ -36,7 +36,7 @@ class LayeringTest {
             List.of("dev.tongyeok.tokenize"),
             List.of("dev.tongyeok.tokenize.normalize", "dev.tongyeok.tokenize.pretokenize", "dev.tongyeok.tokenize.model",
                     "dev.tongyeok.tokenize.process", "dev.tongyeok.tokenize.decode"),
-            List.of("dev.tongyeok.tokenize.json"),
+            List.of("dev.tongyeok.tokenize.json", "dev.tongyeok.tokenize.sentencepiece"),
             List.of("dev.tongyeok.load"),
             List.of("dev.tongyeok.hub"),
             List.of("dev.tongyeok.load.safetensors", "dev.tongyeok.load.onnx", "dev.tongyeok.load.gguf"),
@@ -83,6 +83,6 @@ class LayeringTest {
     void theModuleExportsTheApiOnly() throws Exception {
         PackageGraph.assertModule(CLASSES, "dev.tongyeok.core", Set.of("dev.tongyeok.embed", "dev.tongyeok.resolve",
                 "dev.tongyeok.hub", "dev.tongyeok.model", "dev.tongyeok.load", "dev.tongyeok.tensor", "dev.tongyeok.tokenize",
-                "dev.tongyeok.tokenize.json"));
+                "dev.tongyeok.tokenize.json", "dev.tongyeok.tokenize.sentencepiece"));
     }
 }

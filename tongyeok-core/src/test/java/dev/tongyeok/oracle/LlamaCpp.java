@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tongyeok.tokenize.Fixtures;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * llama.cpp as an oracle: GGUF files run through npm {@code node-llama-cpp} (its prebuilt CPU
@@ -58,11 +52,6 @@ public final class LlamaCpp {
     }
 
     public static List<Answer> run(List<Job> jobs) {
-        Path modules = Fixtures.dir().toAbsolutePath().resolve("node_modules");
-        if (!Files.isDirectory(modules.resolve("node-llama-cpp"))) {
-            throw new IllegalStateException("node-llama-cpp is missing from " + modules + ": run scripts/fixtures.sh");
-        }
-        Path script = Fixtures.dir().toAbsolutePath().getParent().resolve("tongyeok-core/src/test/node/llama-oracle.mjs");
         ObjectNode root = JSON.createObjectNode();
         ArrayNode models = root.putArray("models");
         for (Job j : jobs) {
@@ -79,65 +68,13 @@ public final class LlamaCpp {
                 }
             }
         }
-        try {
-            Path jobFile = Files.createTempFile("llama-oracle-", ".json");
-            Files.write(jobFile, JSON.writeValueAsBytes(root));
-            Process p = new ProcessBuilder("node", script.toString(), modules.toString(), jobFile.toString())
-                    .redirectInput(ProcessBuilder.Redirect.DISCARD.file()).start();
-            // A thread of its own for each pipe (the common pool may have one thread: one pipe would fill up).
-            CompletableFuture<byte[]> err = drain(p.getErrorStream());
-            CompletableFuture<byte[]> out = drain(p.getInputStream());
-            boolean finished;
-            try {
-                finished = p.waitFor(10, TimeUnit.MINUTES);
-            } finally {
-                Files.deleteIfExists(jobFile);
-            }
-            if (!finished) {
-                p.destroyForcibly();
-                throw new IllegalStateException("llama.cpp oracle did not finish in 10 minutes");
-            }
-            String stderr = new String(err.join(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("llama.cpp oracle exited with " + p.exitValue() + ":\n" + stderr);
-            }
-            JsonNode answer = JSON.readTree(out.join());
-            List<Answer> result = new ArrayList<>();
-            for (JsonNode m : answer.get("models")) {
-                result.add(new Answer(m.get("vocabularyType").asText(), ints(m.get("tokenized")), floats(m.get("texts")),
-                        floats(m.get("tokens"))));
-            }
-            return result;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run the llama.cpp oracle (node " + script + "): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        JsonNode answer = NodeScript.run("llama-oracle.mjs", "node-llama-cpp", root);
+        List<Answer> result = new ArrayList<>();
+        for (JsonNode m : answer.get("models")) {
+            result.add(new Answer(m.get("vocabularyType").asText(), NodeScript.ints(m.get("tokenized")),
+                    floats(m.get("texts")), floats(m.get("tokens"))));
         }
-    }
-
-    private static CompletableFuture<byte[]> drain(java.io.InputStream in) {
-        CompletableFuture<byte[]> done = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                done.complete(in.readAllBytes());
-            } catch (IOException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
-    }
-
-    private static List<int[]> ints(JsonNode rows) {
-        List<int[]> out = new ArrayList<>();
-        for (JsonNode r : rows) {
-            int[] a = new int[r.size()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = r.get(i).asInt();
-            }
-            out.add(a);
-        }
-        return out;
+        return result;
     }
 
     private static List<float[]> floats(JsonNode rows) {

@@ -8,11 +8,7 @@ import dev.tongyeok.load.ModelException;
 import dev.tongyeok.tokenize.KnownPatterns;
 import dev.tongyeok.tokenize.Tokenizer;
 import dev.tongyeok.tokenize.json.TokenizerJson;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import dev.tongyeok.tokenize.sentencepiece.SentencePieceModel;
 
 /**
  * The tokenizer a GGUF file's metadata describes, as the tokenizer.json HuggingFace ships with
@@ -144,7 +140,7 @@ public final class GgufTokenizer {
         model.put("byte_fallback", true);
         vocab(model, tokens);
         ArrayNode merges = model.putArray("merges");
-        for (String[] m : mergesFromScores(tokens, scores)) {
+        for (String[] m : SentencePieceModel.mergesFromScores(tokens, scores)) {
             merges.addArray().add(m[0]).add(m[1]);
         }
     }
@@ -158,42 +154,6 @@ public final class GgufTokenizer {
             }
         }
         return -1;
-    }
-
-    /**
-     * SentencePiece merges as HF's converter derives them from a vocabulary with scores: every way
-     * to split a piece into two pieces of the vocabulary is a merge; merges are ranked by the
-     * merged piece's score, highest first (ties: in vocabulary order, then by the ids of the left
-     * and right pieces).
-     */
-    static List<String[]> mergesFromScores(String[] tokens, float[] scores) {
-        Map<String, Integer> ids = new HashMap<>(tokens.length * 2);
-        for (int i = 0; i < tokens.length; i++) {
-            ids.putIfAbsent(tokens[i], i);
-        }
-        record Merge(String left, String right, int piece, int l, int r) {}
-        List<Merge> all = new ArrayList<>();
-        for (int id = 0; id < tokens.length; id++) {
-            String piece = tokens[id];
-            List<Merge> local = new ArrayList<>();
-            for (int cut = piece.offsetByCodePoints(0, Math.min(1, piece.codePointCount(0, piece.length())));
-                    cut < piece.length(); cut = piece.offsetByCodePoints(cut, 1)) {
-                Integer l = ids.get(piece.substring(0, cut));
-                Integer r = ids.get(piece.substring(cut));
-                if (l != null && r != null) {
-                    local.add(new Merge(piece.substring(0, cut), piece.substring(cut), id, l, r));
-                }
-            }
-            local.sort(Comparator.comparingInt(Merge::l).thenComparingInt(Merge::r));
-            all.addAll(local);
-        }
-        // A stable sort: equal scores keep vocabulary order.
-        all.sort((a, b) -> Float.compare(scores[b.piece()], scores[a.piece()]));
-        List<String[]> out = new ArrayList<>(all.size());
-        for (Merge m : all) {
-            out.add(new String[] {m.left(), m.right()});
-        }
-        return out;
     }
 
     // Byte-level BPE: split by the model's expression, bytes as printable characters, merges as given.

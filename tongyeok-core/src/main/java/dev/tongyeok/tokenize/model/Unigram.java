@@ -21,6 +21,7 @@ public final class Unigram implements Model {
     private final String[] pieces;
     private final double[] scores;
     private final Map<String, Integer> toId;
+    private final Map<String, Integer> matchIds;
     private final int unkId;
     private final boolean byteFallback;
     private final double minScore;
@@ -33,6 +34,17 @@ public final class Unigram implements Model {
      * @param byteFallback whether unknown pieces become byte tokens
      */
     public Unigram(List<String> pieces, double[] scores, int unkId, boolean byteFallback) {
+        this(pieces, scores, unkId, byteFallback, null);
+    }
+
+    /**
+     * As {@link #Unigram(List, double[], int, boolean)}, but only the pieces in {@code matchable}
+     * are found in text (SentencePiece's own rule: control, unknown, byte and unused pieces are never
+     * matched), and the unknown score is 10 below the lowest of those.
+     *
+     * @param matchable the ids text may match, or null for all
+     */
+    public Unigram(List<String> pieces, double[] scores, int unkId, boolean byteFallback, java.util.BitSet matchable) {
         this.pieces = pieces.toArray(new String[0]);
         this.scores = scores.clone();
         this.unkId = unkId;
@@ -41,13 +53,18 @@ public final class Unigram implements Model {
             throw new TokenizerException("Unigram: unk_id " + unkId + " is outside the vocabulary of " + pieces.size());
         }
         Map<String, Integer> m = new HashMap<>();
+        Map<String, Integer> found = matchable == null ? m : new HashMap<>();
         double min = Double.POSITIVE_INFINITY;
         for (int i = 0; i < this.pieces.length; i++) {
             m.put(this.pieces[i], i); // a later duplicate wins, as in HF
-            min = Math.min(min, scores[i]);
+            if (matchable == null || matchable.get(i)) {
+                found.put(this.pieces[i], i);
+                min = Math.min(min, scores[i]);
+            }
         }
-        this.trie = new CodePointTrie(m);
+        this.trie = new CodePointTrie(found);
         this.toId = java.util.Collections.unmodifiableMap(m);
+        this.matchIds = found;
         this.minScore = min;
     }
 
@@ -61,7 +78,7 @@ public final class Unigram implements Model {
         int offset = 0;
         for (String s : strings) {
             int len = s.length();
-            Integer id = toId.get(s);
+            Integer id = matchIds.get(s);
             if (id == null) {
                 if (byteFallback) {
                     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
