@@ -47,6 +47,11 @@ public class GemmaEmbeddingTest {
 
     @BeforeAll
     static void write() throws Exception {
+        writeModels(tmp);
+    }
+
+    /** Writes the tiny model in both layouts under {@code tmp} (and sets this class's fields to them). */
+    public static TinyModel writeModels(Path tmp) throws Exception {
         Random r = new Random(300);
         Map<String, float[][]> w = new LinkedHashMap<>();
         RandomTensors.put(w, "embed_tokens.weight", r, 1.0, V, C);
@@ -144,6 +149,7 @@ public class GemmaEmbeddingTest {
         gguf = dir.resolve("model.gguf");
         g.write(gguf);
         Files.writeString(dir.resolve("tokenizer.json"), ModernBertTest.words());
+        return new TinyModel("embeddinggemma", hfDir, gguf, "t3 t17 t42 t5");
     }
 
     // Gemma's norm weights are offsets from 1: small values around 0.

@@ -44,6 +44,11 @@ public class JinaBertTest {
 
     @BeforeAll
     static void write() throws Exception {
+        writeModels(tmp);
+    }
+
+    /** Writes the tiny model in both layouts under {@code tmp} (and sets this class's fields to them). */
+    public static TinyModel writeModels(Path tmp) throws Exception {
         weights = randomWeights();
         hfDir = Files.createDirectories(tmp.resolve("tiny-jina"));
         RandomTensors.write(hfDir.resolve("model.safetensors"), weights);
@@ -60,6 +65,7 @@ public class JinaBertTest {
         Files.writeString(hfDir.resolve("tokenizer.json"), Fixtures.tokenizerJson("all-minilm-l6-v2"));
         gguf = tmp.resolve("tiny-jina-f32.gguf");
         writeGguf(gguf);
+        return new TinyModel("jina-bert-v2", hfDir, gguf, "i love you so much.");
     }
 
     static Map<String, float[][]> randomWeights() {

@@ -43,6 +43,11 @@ public class ModernBertTest {
 
     @BeforeAll
     static void write() throws Exception {
+        writeModels(tmp);
+    }
+
+    /** Writes the tiny model in both layouts under {@code tmp} (and sets this class's fields to them). */
+    public static TinyModel writeModels(Path tmp) throws Exception {
         Random r = new Random(8192);
         Map<String, float[][]> w = new LinkedHashMap<>();
         RandomTensors.put(w, "model.embeddings.tok_embeddings.weight", r, 1.0, V, C);
@@ -94,6 +99,7 @@ public class ModernBertTest {
         gguf = dir.resolve("model.gguf");
         g.write(gguf);
         Files.writeString(dir.resolve("tokenizer.json"), words());
+        return new TinyModel("modernbert", hfDir, gguf, "t3 t17 t42 t5");
     }
 
     static void gains(Map<String, float[][]> w, String name, Random r) {

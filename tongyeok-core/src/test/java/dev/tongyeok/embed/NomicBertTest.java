@@ -45,6 +45,11 @@ public class NomicBertTest {
 
     @BeforeAll
     static void write() throws Exception {
+        writeModels(tmp);
+    }
+
+    /** Writes the tiny model in both layouts under {@code tmp} (and sets this class's fields to them). */
+    public static TinyModel writeModels(Path tmp) throws Exception {
         weights = randomWeights();
         hfDir = Files.createDirectories(tmp.resolve("tiny-nomic"));
         RandomTensors.write(hfDir.resolve("model.safetensors"), weights);
@@ -65,6 +70,7 @@ public class NomicBertTest {
         Files.writeString(hfDir.resolve("tokenizer.json"), Fixtures.tokenizerJson("all-minilm-l6-v2"));
         gguf = tmp.resolve("tiny-nomic-f32.gguf");
         writeGguf(gguf);
+        return new TinyModel("nomic-bert", hfDir, gguf, "i love you so much.");
     }
 
     static Map<String, float[][]> randomWeights() {

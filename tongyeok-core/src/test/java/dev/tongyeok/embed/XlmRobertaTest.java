@@ -64,6 +64,11 @@ public class XlmRobertaTest {
 
     @BeforeAll
     static void write() throws Exception {
+        writeModels(tmp);
+    }
+
+    /** Writes the tiny model in both layouts under {@code tmp} (and sets this class's fields to them). */
+    public static TinyModel writeModels(Path tmp) throws Exception {
         vocabulary();
         byte[] charsmap = CharsmapBuilder.charsmap(nfkcRules());
         weights = randomWeights(pieces.size());
@@ -94,6 +99,7 @@ public class XlmRobertaTest {
         System.arraycopy(scores, 4, spmScores, 3, spmPieces.size() - 3);
         ModelProtoWriter.unigram(spmDir.resolve("sentencepiece.bpe.model"), spmPieces, spmScores, spmTypes, 0, 1, 2,
                 charsmap);
+        return new TinyModel("xlm-roberta", hfDir, gguf, "I love you so much.");
     }
 
     /** Llama 2's SentencePiece pieces (its byte pieces left out) after XLM-R's four specials, then {@code <mask>}. */

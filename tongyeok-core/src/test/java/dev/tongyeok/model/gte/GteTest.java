@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * published formula, and the whole model against a double-precision forward pass written here
  * from Alibaba-NLP's {@code NewModel}.
  */
-class GteTest {
+public class GteTest {
     static final int V = 30522;
     static final int C = 64;
     static final int L = 2;
@@ -75,6 +75,15 @@ class GteTest {
     }
 
     Path write(Map<String, float[][]> w) throws Exception {
+        return write(tmp, w);
+    }
+
+    /** Writes the tiny model (safetensors; GTE has no GGUF) under {@code tmp}. */
+    public static dev.tongyeok.embed.TinyModel writeModels(Path tmp) throws Exception {
+        return new dev.tongyeok.embed.TinyModel("gte", write(tmp, weights()), null, "i love you so much.");
+    }
+
+    static Path write(Path tmp, Map<String, float[][]> w) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("tiny-gte"));
         Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();
         w.forEach((k, v) -> {

@@ -74,6 +74,11 @@ public class MpnetTest {
         return write(tmp, w);
     }
 
+    /** Writes the tiny model (safetensors; MPNet has no GGUF) under {@code tmp}. */
+    public static dev.tongyeok.embed.TinyModel writeModels(Path tmp) throws Exception {
+        return new dev.tongyeok.embed.TinyModel("mpnet", write(tmp, weights()), null, "i love you so much.");
+    }
+
     static Path write(Path tmp, Map<String, float[][]> w) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("tiny-mpnet"));
         Map<String, SafetensorsWriter.Entry> t = new LinkedHashMap<>();

@@ -280,6 +280,9 @@ function drawTokens() {
         + ' are drawn';
   }
   $('token-summary').textContent = summary;
+  // The model's vocabulary hardly covers the text: say so, and which model would (as the CLI does).
+  $('coverage').hidden = !ins.coverage;
+  $('coverage').textContent = ins.coverage || '';
 }
 
 /** UTF-8 byte offset → UTF-16 index, for /tokenize's byte offsets. */
