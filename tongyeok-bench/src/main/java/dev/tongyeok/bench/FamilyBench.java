@@ -5,6 +5,7 @@ import dev.tongyeok.load.safetensors.SafetensorsWeights;
 import dev.tongyeok.model.Observer;
 import dev.tongyeok.model.PackedBatch;
 import dev.tongyeok.model.Transformer;
+import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.registry.ModelFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,10 +214,16 @@ final class FamilyBench {
         // Interleaved rounds (one warm-up, then N measured; the median counts), so that the machine's
         // drift falls on every family alike.
         double[][] rates = new double[shapes.size()][rounds];
+        // One workspace per model, reused across rounds as the Embedder reuses its own: a fresh one per
+        // pass would time the garbage collector (tens of MB of activations each time) more than the model.
+        List<Workspace> workspaces = new ArrayList<>();
+        for (int f = 0; f < shapes.size(); f++) {
+            workspaces.add(new Workspace());
+        }
         for (int round = -1; round < rounds; round++) {
             for (int f = 0; f < shapes.size(); f++) {
                 long t0 = System.nanoTime();
-                models.get(f).forward(batch, Observer.NONE);
+                models.get(f).forward(batch, Observer.NONE, workspaces.get(f));
                 double gflops = flops(shapes.get(f)) / ((System.nanoTime() - t0) / 1e9) / 1e9;
                 if (round >= 0) {
                     rates[f][round] = gflops;

@@ -8,6 +8,7 @@ import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.model.layer.EncoderBase;
+import dev.tongyeok.model.layer.Glu;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.RmsNorm;
 import dev.tongyeok.model.layer.Rope;
@@ -159,10 +160,7 @@ public final class GemmaEmbeddingModel extends EncoderBase<GemmaEmbeddingConfig>
             layer.preFfnNorm().forward(h, 0, T);
             layer.gate().forward(ops, h, T, starts, gate);
             layer.up().forward(ops, h, T, starts, up);
-            ops.geluTanh(gate, 0, T * I);
-            for (int i = 0; i < T * I; i++) {
-                gate[i] *= up[i];
-            }
+            Glu.apply(ops, TensorOps.Gate.GELU_TANH, gate, up, T, I);
             layer.down().forward(ops, gate, T, starts, out);
             layer.postFfnNorm().forward(out, 0, T);
             ops.add(x, 0, out, 0, T * C);

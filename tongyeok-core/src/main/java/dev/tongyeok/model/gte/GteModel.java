@@ -8,6 +8,7 @@ import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.model.layer.EncoderBase;
+import dev.tongyeok.model.layer.Glu;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.model.layer.Rope;
@@ -117,15 +118,7 @@ public final class GteModel extends EncoderBase<GteConfig> {
             layer.attnLn().forward(ops, h, T);
 
             layer.upGate().forward(ops, h, T, starts, ug);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(ug, t * 2 * I + I, act, t * I, I); // the gate: the second half
-            }
-            ops.gelu(act, 0, T * I);
-            for (int t = 0; t < T; t++) {
-                for (int i = 0; i < I; i++) {
-                    act[t * I + i] *= ug[t * 2 * I + i];
-                }
-            }
+            Glu.fused(ops, TensorOps.Gate.GELU, ug, false, T, I, act); // the gate: the second half
             layer.down().forward(ops, act, T, starts, y);
             ops.add(y, 0, h, 0, T * C);
             layer.mlpLn().forward(ops, y, T);

@@ -8,6 +8,7 @@ import dev.tongyeok.model.Workspace;
 import dev.tongyeok.model.layer.Attention;
 import dev.tongyeok.model.layer.EmbeddingTable;
 import dev.tongyeok.model.layer.EncoderBase;
+import dev.tongyeok.model.layer.Glu;
 import dev.tongyeok.model.layer.LayerNorm;
 import dev.tongyeok.model.layer.Linear;
 import dev.tongyeok.tensor.ops.TensorOps;
@@ -128,21 +129,7 @@ public final class JinaBertModel extends EncoderBase<JinaBertConfig> {
             layer.outNorm().forward(ops, h, T);
 
             layer.gated().forward(ops, h, T, starts, gated);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(gated, t * 2 * I, act, t * I, I);
-            }
-            if (cfg.gate().equals("geglu")) {
-                ops.gelu(act, 0, T * I);
-            } else {
-                for (int i = 0; i < T * I; i++) {
-                    act[i] = Math.max(0, act[i]);
-                }
-            }
-            for (int t = 0; t < T; t++) {
-                for (int i = 0; i < I; i++) {
-                    act[t * I + i] *= gated[t * 2 * I + I + i];
-                }
-            }
+            Glu.fused(ops, cfg.gate().equals("geglu") ? TensorOps.Gate.GELU : TensorOps.Gate.RELU, gated, true, T, I, act);
             layer.wo().forward(ops, act, T, starts, y);
             ops.add(y, 0, h, 0, T * C);
             layer.mlpNorm().forward(ops, y, T);

@@ -1,10 +1,14 @@
 package dev.tongyeok.model.layer;
 
 import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.tensor.ops.Ops;
 import dev.tongyeok.tensor.ops.TensorOps;
 
 /** {@code torch.nn.LayerNorm} over the last dimension, with {@code prefix.weight} and {@code prefix.bias}. */
 public final class LayerNorm {
+    // Below this many elements the hand-off between threads costs more than it saves.
+    private static final int PARALLEL_MIN = 1 << 16;
+
     private final float[] weight; // (C)
     private final float[] bias; // (C)
     private final float eps;
@@ -39,7 +43,17 @@ public final class LayerNorm {
      */
     public void forward(TensorOps ops, float[] x, int T) {
         int C = weight.length;
-        for (int t = 0; t < T; t++) {
+        if (T < 2 || (long) T * C < PARALLEL_MIN || !Ops.maySplit()) {
+            rows(ops, x, 0, T);
+            return;
+        }
+        Ops.parallelRuns(T, t -> C, (from, to) -> rows(ops, x, from, to));
+    }
+
+    // Rows [from, to): each row is computed alike whatever the split between threads.
+    private void rows(TensorOps ops, float[] x, int from, int to) {
+        int C = weight.length;
+        for (int t = from; t < to; t++) {
             ops.layerNorm(x, t * C, C, weight, bias, eps);
         }
     }

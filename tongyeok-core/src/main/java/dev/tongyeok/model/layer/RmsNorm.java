@@ -1,12 +1,16 @@
 package dev.tongyeok.model.layer;
 
 import dev.tongyeok.load.WeightSource;
+import dev.tongyeok.tensor.ops.Ops;
 
 /**
  * Root-mean-square normalization ({@code LlamaRMSNorm}): x / √(mean(x²) + eps) · weight, over
  * rows of width n (the hidden state, or one attention head for Qwen3's query and key norms).
  */
 public final class RmsNorm {
+    // Below this many elements the hand-off between threads costs more than it saves.
+    private static final int PARALLEL_MIN = 1 << 16;
+
     private final float[] weight;
     private final float eps;
 
@@ -47,13 +51,24 @@ public final class RmsNorm {
     }
 
     /**
-     * Normalizes {@code rows} consecutive rows of width n in place, starting at {@code off}.
+     * Normalizes {@code rows} consecutive rows of width n in place, starting at {@code off}; many
+     * rows are split between threads (each row is computed alike whatever the split).
      *
      * <pre>x: (rows, n) -> (rows, n)</pre>
      */
     public void forward(float[] x, int off, int rows) {
         int n = weight.length;
-        for (int r = 0; r < rows; r++) {
+        if (rows < 2 || (long) rows * n < PARALLEL_MIN || !Ops.maySplit()) {
+            rows(x, off, 0, rows);
+            return;
+        }
+        Ops.parallelRuns(rows, r -> n, (from, to) -> rows(x, off, from, to));
+    }
+
+    // Rows [from, to): the squares summed in double, in order.
+    private void rows(float[] x, int off, int from, int to) {
+        int n = weight.length;
+        for (int r = from; r < to; r++) {
             int o = off + r * n;
             double sq = 0;
             for (int i = 0; i < n; i++) {

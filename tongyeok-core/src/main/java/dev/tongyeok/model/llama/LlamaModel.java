@@ -136,7 +136,7 @@ public final class LlamaModel extends DecoderModel {
             layer.postNorm.forward(h, 0, T);
             layer.gate.forward(ops, h, T, starts, gate);
             layer.up.forward(ops, h, T, starts, up);
-            Glu.swiglu(gate, up, T * I);
+            Glu.apply(ops, TensorOps.Gate.SILU, gate, up, T, I);
             layer.down.forward(ops, gate, T, starts, out);
             ops.add(x, 0, out, 0, T * C);
             if (l == layers.length - 1) {

@@ -43,7 +43,6 @@ public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
     private static final int OUT = 6;
     private static final int WI = 7;
     private static final int ACT = 8;
-    private static final int UP = 9;
 
     private record Layer(LayerNorm attnNorm, Linear wqkv, Linear wo, LayerNorm mlpNorm, Linear wi, Linear mlpWo) {}
 
@@ -135,23 +134,9 @@ public final class ModernBertModel extends EncoderBase<ModernBertConfig> {
             System.arraycopy(x, 0, h, 0, T * C);
             layer.mlpNorm().forward(ops, h, T);
             layer.wi().forward(ops, h, T, starts, wi);
-            for (int t = 0; t < T; t++) {
-                System.arraycopy(wi, t * 2 * I, act, t * I, I);
-            }
-            if (cfg.hidden_activation().equals("gelu")) {
-                ops.gelu(act, 0, T * I);
-                for (int t = 0; t < T; t++) {
-                    for (int i = 0; i < I; i++) {
-                        act[t * I + i] *= wi[t * 2 * I + I + i];
-                    }
-                }
-            } else {
-                float[] up = ws.get(UP, T * I);
-                for (int t = 0; t < T; t++) {
-                    System.arraycopy(wi, t * 2 * I + I, up, t * I, I);
-                }
-                Glu.swiglu(act, up, T * I);
-            }
+            // The input half first, the gate half second: act(input) · gate.
+            Glu.fused(ops, cfg.hidden_activation().equals("gelu") ? TensorOps.Gate.GELU : TensorOps.Gate.SILU, wi, true,
+                    T, I, act);
             layer.mlpWo().forward(ops, act, T, starts, out);
             ops.add(x, 0, out, 0, T * C);
             if (l == layers.length - 1) {

@@ -117,7 +117,7 @@ public final class NomicBertModel extends EncoderBase<NomicBertConfig> {
 
             layer.fc11().forward(ops, h, T, starts, up);
             layer.fc12().forward(ops, h, T, starts, gate);
-            Glu.swiglu(gate, up, T * I);
+            Glu.apply(ops, TensorOps.Gate.SILU, gate, up, T, I);
             layer.fc2().forward(ops, gate, T, starts, y);
             ops.add(y, 0, h, 0, T * C);
             layer.norm2().forward(ops, y, T);

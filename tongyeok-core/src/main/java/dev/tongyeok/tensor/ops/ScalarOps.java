@@ -300,6 +300,20 @@ public final class ScalarOps implements TensorOps {
     }
 
     @Override
+    public void glu(Gate act, float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = gate[gOff + i];
+            float a = switch (act) {
+                case SILU -> x / (1f + exp(-x));
+                case GELU -> gelu(x);
+                case GELU_TANH -> geluTanh(x);
+                case RELU -> Math.max(0f, x);
+            };
+            out[oOff + i] = a * up[uOff + i];
+        }
+    }
+
+    @Override
     public String name() {
         return lanes == 1 ? "scalar" : "scalar (" + lanes + " lanes)";
     }

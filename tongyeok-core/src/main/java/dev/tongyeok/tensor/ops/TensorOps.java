@@ -58,6 +58,25 @@ public interface TensorOps {
     /** GELU in place, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
     void geluTanh(float[] x, int off, int n);
 
+    /** The activation a gated linear unit applies to its gate. */
+    enum Gate {
+        /** SiLU, x / (1 + e^−x): SwiGLU (Llama, NomicBERT). */
+        SILU,
+        /** Exact GELU, as {@link #gelu}: GEGLU (JinaBERT, ModernBERT, GTE). */
+        GELU,
+        /** GELU's tanh form, as {@link #geluTanh} (Gemma). */
+        GELU_TANH,
+        /** max(0, x): ReGLU. */
+        RELU
+    }
+
+    /**
+     * A gated linear unit over n values: {@code out[oOff + i] = act(gate[gOff + i]) · up[uOff + i]}.
+     * {@code out} may be {@code gate} at the same offset. Element-wise, the same IEEE operations in
+     * every implementation, so results are bitwise identical.
+     */
+    void glu(Gate act, float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n);
+
     /** A name for reports: {@code vector (512 bit)} or {@code scalar}. */
     String name();
 }

@@ -129,6 +129,11 @@ public final class TieredOps implements TensorOps {
     }
 
     @Override
+    public void glu(Gate act, float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n) {
+        pick(n).glu(act, gate, gOff, up, uOff, out, oOff, n);
+    }
+
+    @Override
     public String name() {
         return vector.name();
     }
@@ -179,6 +184,7 @@ public final class TieredOps implements TensorOps {
                 ops.layerNorm(out, 0, n, gamma, beta, 1e-12f);
                 ops.gelu(out, 0, n);
                 ops.geluTanh(out, 0, n);
+                ops.glu(Gate.values()[n % Gate.values().length], out, 0, x, 0, out, 0, n);
                 ops.add(out, 0, x, 0, n);
             }
         }

@@ -26,6 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bits alone, in a batch, early or late in a run.
  */
 public final class VectorOps implements TensorOps {
+    private static final ScalarOps SCALAR = new ScalarOps();
     static final VectorSpecies<Float> S = species(System.getProperty("tongyeok.vectorBits"));
     static final int L = S.length();
     private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED.withShape(S.vectorShape())
@@ -670,46 +671,73 @@ public final class VectorOps implements TensorOps {
     @Override
     public void gelu(float[] x, int off, int n) {
         int i = 0;
-        FloatVector half = FloatVector.broadcast(S, 0.5f);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (; i + L <= n; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            FloatVector z = v.div(ScalarOps.SQRT2);
-            FloatVector az = z.abs();
-            FloatVector t = one.div(half.fma(az, one));
-            FloatVector p = FloatVector.broadcast(S, 0.17087277f);
-            p = p.fma(t, FloatVector.broadcast(S, -0.82215223f));
-            p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
-            p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
-            p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
-            p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
-            p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
-            p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
-            p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
-            p = p.mul(t);
-            FloatVector ans = t.mul(exp(az.mul(az).neg().sub(1.26551223f).add(p)));
-            FloatVector erf = one.sub(ans).blend(ans.sub(one), z.lt(0f));
-            v.mul(erf.add(one)).mul(half).intoArray(x, off + i);
+            gelu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             x[off + i] = ScalarOps.gelu(x[off + i]);
         }
     }
 
+    // Exact GELU lane by lane, in ScalarOps.gelu's order of operations.
+    private static FloatVector gelu(FloatVector v) {
+        FloatVector half = FloatVector.broadcast(S, 0.5f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector z = v.div(ScalarOps.SQRT2);
+        FloatVector az = z.abs();
+        FloatVector t = one.div(half.fma(az, one));
+        FloatVector p = FloatVector.broadcast(S, 0.17087277f);
+        p = p.fma(t, FloatVector.broadcast(S, -0.82215223f));
+        p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
+        p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
+        p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
+        p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
+        p = p.mul(t);
+        FloatVector ans = t.mul(exp(az.mul(az).neg().sub(1.26551223f).add(p)));
+        FloatVector erf = one.sub(ans).blend(ans.sub(one), z.lt(0f));
+        return v.mul(erf.add(one)).mul(half);
+    }
+
     @Override
     public void geluTanh(float[] x, int off, int n) {
         int i = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (; i + L <= n; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(ScalarOps.SQRT_2_PI);
-            FloatVector t = exp(inner.abs().mul(-2f));
-            FloatVector th = one.sub(t).div(one.add(t));
-            th = th.blend(th.neg(), inner.lt(0f));
-            v.mul(0.5f).mul(th.add(one)).intoArray(x, off + i);
+            geluTanh(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             x[off + i] = ScalarOps.geluTanh(x[off + i]);
+        }
+    }
+
+    // GELU's tanh form lane by lane, in ScalarOps.geluTanh's order of operations.
+    private static FloatVector geluTanh(FloatVector v) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(ScalarOps.SQRT_2_PI);
+        FloatVector t = exp(inner.abs().mul(-2f));
+        FloatVector th = one.sub(t).div(one.add(t));
+        th = th.blend(th.neg(), inner.lt(0f));
+        return v.mul(0.5f).mul(th.add(one));
+    }
+
+    @Override
+    public void glu(Gate act, float[] gate, int gOff, float[] up, int uOff, float[] out, int oOff, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; i + L <= n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, gate, gOff + i);
+            FloatVector a = switch (act) {
+                case SILU -> x.div(one.add(exp(x.neg())));
+                case GELU -> gelu(x);
+                case GELU_TANH -> geluTanh(x);
+                case RELU -> x.max(0f);
+            };
+            a.mul(FloatVector.fromArray(S, up, uOff + i)).intoArray(out, oOff + i);
+        }
+        if (i < n) {
+            SCALAR.glu(act, gate, gOff + i, up, uOff + i, out, oOff + i, n - i);
         }
     }
 

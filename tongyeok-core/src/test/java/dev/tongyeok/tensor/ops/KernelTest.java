@@ -204,6 +204,35 @@ class KernelTest {
         assertArrayEquals(d, c, "gelu tanh n=" + n);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 127, 384, 1023, 4097})
+    void gatedLinearUnitsAreBitwiseIdentical(int n) {
+        for (TensorOps.Gate act : TensorOps.Gate.values()) {
+            // Offsets inside one fused row, as the models call it: gate at 3, up after it, out elsewhere.
+            float[] fused = randoms(2 * n + 3, 4);
+            fused[3] = n > 1 ? -90f : fused[3];
+            float[] a = new float[n + 1];
+            float[] b = new float[n + 1];
+            vector.glu(act, fused, 3, fused, 3 + n, a, 1, n);
+            scalar.glu(act, fused, 3, fused, 3 + n, b, 1, n);
+            assertArrayEquals(b, a, act + " n=" + n);
+            // In place over the gate, as the separate-matrix units call it.
+            float[] g = java.util.Arrays.copyOfRange(fused, 3, 3 + n);
+            vector.glu(act, g, 0, fused, 3 + n, g, 0, n);
+            assertArrayEquals(java.util.Arrays.copyOfRange(b, 1, n + 1), g, act + " in place n=" + n);
+            for (int i = 0; i < n; i++) {
+                float x = fused[3 + i];
+                double want = switch (act) {
+                    case SILU -> x / (1 + Math.exp(-x));
+                    case GELU -> Math.abs(x) > 5 ? Math.max(0, x) : x * 0.5 * (1 + erf(x / Math.sqrt(2)));
+                    case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+                    case RELU -> Math.max(0, x);
+                } * fused[3 + n + i];
+                assertEquals(want, b[1 + i], 1e-5 * (Math.abs(want) + 1), act + " of " + x);
+            }
+        }
+    }
+
     @Test
     void expMatchesMathExpAndItsVectorTwinBitwise() {
         float[] xs = new float[4096];
