@@ -13,6 +13,7 @@ module dev.tongyeok.core {
     requires java.net.http;
 
     exports dev.tongyeok.embed;
+    exports dev.tongyeok.rerank;
     exports dev.tongyeok.resolve;
     exports dev.tongyeok.hub;
     exports dev.tongyeok.model;

@@ -214,6 +214,24 @@ public final class Embedder {
     }
 
     /**
+     * Encodes a pair of texts as one input, laid out as the tokenizer's post-processor lays pairs out
+     * ({@code [CLS] a [SEP] b [SEP]}, {@code <s> a </s></s> b </s>}), for cross-encoders. Beyond
+     * {@link #maxLength(EmbedOptions)} tokens the longer text loses tokens first, one at a time (HF's
+     * {@code longest_first}, as sentence-transformers' {@code CrossEncoder} truncates): in practice the
+     * document. The prompt does not apply.
+     *
+     * @throws IllegalArgumentException when {@code options.dimensions()} exceeds the model's width
+     */
+    public EncodedInput encodePair(String first, String second, EmbedOptions options) {
+        checkDimensions(options);
+        Truncation t = Truncation.of(maxLength(options));
+        Encoding e = tokenizer.withTruncation(t).encodePair(first, second, true);
+        int original = e.overflowing().isEmpty() ? e.length() : tokenizer.withTruncation(null).encodePair(first, second,
+                true).length();
+        return new EncodedInput(e, options, original, first.length() + second.length());
+    }
+
+    /**
      * Takes token ids as the complete input sequence: nothing is added (ids from
      * {@code tokenizer().encode(text)} already carry the model's start and end markers) and, beyond
      * {@link #maxLength(EmbedOptions)}, only the first ids are kept. The prompt does not apply.

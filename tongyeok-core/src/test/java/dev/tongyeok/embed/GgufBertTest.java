@@ -34,7 +34,8 @@ public class GgufBertTest {
     @TempDir
     Path tmp;
 
-    static String ggufName(String hf) {
+    /** The GGUF name llama.cpp's converter gives a BertModel tensor, or null for one it does not write. */
+    public static String ggufName(String hf) {
         String n = hf.replaceFirst("^encoder\\.layer\\.(\\d+)\\.", "blk.$1.");
         String[][] map = {{"embeddings.word_embeddings", "token_embd"}, {"embeddings.position_embeddings", "position_embd"},
             {"embeddings.token_type_embeddings", "token_types"}, {"embeddings.LayerNorm", "token_embd_norm"},

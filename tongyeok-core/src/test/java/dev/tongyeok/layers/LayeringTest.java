@@ -46,7 +46,8 @@ class LayeringTest {
             FAMILIES,
             List.of("dev.tongyeok.model.registry"),
             List.of("dev.tongyeok.resolve"),
-            List.of("dev.tongyeok.embed"));
+            List.of("dev.tongyeok.embed"),
+            List.of("dev.tongyeok.rerank"));
 
     @Test
     void everyPackageUsesOnlyTheLayersBelowIt() {
@@ -81,8 +82,8 @@ class LayeringTest {
 
     @Test
     void theModuleExportsTheApiOnly() throws Exception {
-        PackageGraph.assertModule(CLASSES, "dev.tongyeok.core", Set.of("dev.tongyeok.embed", "dev.tongyeok.resolve",
-                "dev.tongyeok.hub", "dev.tongyeok.model", "dev.tongyeok.load", "dev.tongyeok.tensor", "dev.tongyeok.tokenize",
-                "dev.tongyeok.tokenize.json", "dev.tongyeok.tokenize.sentencepiece"));
+        PackageGraph.assertModule(CLASSES, "dev.tongyeok.core", Set.of("dev.tongyeok.embed", "dev.tongyeok.rerank",
+                "dev.tongyeok.resolve", "dev.tongyeok.hub", "dev.tongyeok.model", "dev.tongyeok.load", "dev.tongyeok.tensor",
+                "dev.tongyeok.tokenize", "dev.tongyeok.tokenize.json", "dev.tongyeok.tokenize.sentencepiece"));
     }
 }
