@@ -28,6 +28,7 @@ public final class Main implements Runnable {
         COMMANDS.put("embed", EmbedCommand::new);
         COMMANDS.put("attention", AttentionCommand::new);
         COMMANDS.put("similarity", SimilarityCommand::new);
+        COMMANDS.put("rerank", RerankCommand::new);
         COMMANDS.put("models", ModelsCommand::new);
         COMMANDS.put("pull", PullCommand::new);
         COMMANDS.put("serve", ServeCommand::new);
