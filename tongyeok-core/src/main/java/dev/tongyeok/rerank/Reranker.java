@@ -114,7 +114,12 @@ public final class Reranker {
 
     /** The pairs as the encoder reads them, each cut to {@link #maxLength()}. */
     public List<EncodedInput> pairs(String query, List<String> documents) {
-        EmbedOptions options = EmbedOptions.DEFAULTS.withPooling(Pooling.CLS).withNormalize(false);
+        return pairs(query, documents, 0);
+    }
+
+    /** The pairs as the encoder reads them, each cut to {@code maxLength} tokens (0: {@link #maxLength()}). */
+    public List<EncodedInput> pairs(String query, List<String> documents, int maxLength) {
+        EmbedOptions options = EmbedOptions.DEFAULTS.withPooling(Pooling.CLS).withNormalize(false).withMaxLength(maxLength);
         List<EncodedInput> pairs = new ArrayList<>(documents.size());
         for (String d : documents) {
             pairs.add(encoder.encodePair(query, d, options));
@@ -127,13 +132,23 @@ public final class Reranker {
         if (pairs.isEmpty()) {
             return new float[0];
         }
-        List<Embedding> cls = encoder.embedEncoded(pairs);
+        return scoresOfRows(encoder.embedEncoded(pairs), raw);
+    }
+
+    /**
+     * The scores of pairs whose first-token rows the encoder has computed ({@link Embedder#embedEncoded}
+     * of {@link #pairs}, through any batcher), in their order.
+     */
+    public float[] scoresOfRows(List<Embedding> cls, boolean raw) {
+        if (cls.isEmpty()) {
+            return new float[0];
+        }
         int C = encoder.files().config().hidden_size();
-        float[] rows = new float[pairs.size() * C];
+        float[] rows = new float[cls.size() * C];
         for (int i = 0; i < cls.size(); i++) {
             System.arraycopy(cls.get(i).vector(), 0, rows, i * C, C);
         }
-        float[] logits = head.logits(rows, pairs.size());
+        float[] logits = head.logits(rows, cls.size());
         if (!raw && sigmoid) {
             for (int i = 0; i < logits.length; i++) {
                 logits[i] = (float) (1 / (1 + Math.exp(-logits[i])));

@@ -74,7 +74,8 @@ final class EmbeddingPath {
         return n;
     }
 
-    private List<Embedding> run(ServedModel m, List<EncodedInput> encoded) {
+    /** Runs the encoder over inputs already encoded and checked, through the batcher when batching is on. */
+    List<Embedding> run(ServedModel m, List<EncodedInput> encoded) {
         if (m.batcher() == null) {
             return m.embedder().embedEncoded(encoded);
         }

@@ -90,6 +90,7 @@ public final class EmbeddingServer implements AutoCloseable {
                 new OpenAiRoutes(served, path, options),
                 new TeiRoutes(served, path, options, version == null ? "dev" : version),
                 new OllamaRoutes(served, path, options),
+                new RerankRoutes(served, path, options),
                 new InspectRoute(served, options),
                 searchRoute);
         VirtualThreadPool threads = new VirtualThreadPool();
@@ -179,7 +180,7 @@ public final class EmbeddingServer implements AutoCloseable {
                 int maxInput = options.maxInputTokens() > 0 ? options.maxInputTokens() : max;
                 Batcher b = options.batching() ? new Batcher(s.name(), e, options.maxBatchTokens(), metrics)
                         : null;
-                out.put(s.name(), new ServedModel(s.name(), e, maxInput, b));
+                out.put(s.name(), new ServedModel(s.name(), e, maxInput, b, reranker(e)));
                 models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(out)); // in --model order
             }
             SearchIndex search = null;
@@ -267,6 +268,15 @@ public final class EmbeddingServer implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("tongyeok serve: closing the search index: " + e);
             }
+        }
+    }
+
+    // The cross-encoder over a model with a one-label classification head; null for an embedding model.
+    private static dev.tongyeok.rerank.Reranker reranker(Embedder e) {
+        try {
+            return dev.tongyeok.rerank.Reranker.of(e);
+        } catch (dev.tongyeok.load.ModelException notAReranker) {
+            return null;
         }
     }
 }

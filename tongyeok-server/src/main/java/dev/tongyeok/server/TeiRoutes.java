@@ -193,7 +193,11 @@ final class TeiRoutes implements RouteGroup {
         o.put("model_id", m.name());
         o.putNull("model_sha");
         o.put("model_dtype", m.embedder().weightType());
-        o.putObject("model_type").putObject("embedding").put("pooling", m.embedder().defaultPooling().toString());
+        if (m.reranker() != null) {
+            o.putObject("model_type").putObject("reranker").putObject("id2label").put("0", "LABEL_0");
+        } else {
+            o.putObject("model_type").putObject("embedding").put("pooling", m.embedder().defaultPooling().toString());
+        }
         o.put("max_concurrent_requests", options.maxConcurrentRequests());
         o.put("max_input_length", m.maxInputTokens());
         o.put("max_batch_tokens", options.maxBatchTokens());
@@ -209,6 +213,7 @@ final class TeiRoutes implements RouteGroup {
         for (ServedModel s : served.models().values()) {
             ObjectNode x = all.addObject();
             x.put("name", s.name());
+            x.put("kind", s.reranker() != null ? "reranker" : "embedding");
             x.put("dimensions", s.embedder().dimensions());
             x.put("layers", s.embedder().files().config().num_hidden_layers());
             x.put("heads", s.embedder().files().config().num_attention_heads());
