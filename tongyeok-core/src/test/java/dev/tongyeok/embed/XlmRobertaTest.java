@@ -58,6 +58,7 @@ public class XlmRobertaTest {
     static Path hfDir;
     static Path gguf;
     static Path spmDir;
+    static byte[] charsmap;
     static List<String> pieces;
     static float[] scores;
     static Map<String, float[][]> weights;
@@ -70,7 +71,7 @@ public class XlmRobertaTest {
     /** Writes the tiny model in both layouts under {@code tmp} (and sets this class's fields to them). */
     public static TinyModel writeModels(Path tmp) throws Exception {
         vocabulary();
-        byte[] charsmap = CharsmapBuilder.charsmap(nfkcRules());
+        charsmap = CharsmapBuilder.charsmap(nfkcRules());
         weights = randomWeights(pieces.size());
         hfDir = Files.createDirectories(tmp.resolve("tiny-xlm-roberta"));
         RandomTensors.write(hfDir.resolve("model.safetensors"), weights);
@@ -100,6 +101,37 @@ public class XlmRobertaTest {
         ModelProtoWriter.unigram(spmDir.resolve("sentencepiece.bpe.model"), spmPieces, spmScores, spmTypes, 0, 1, 2,
                 charsmap);
         return new TinyModel("xlm-roberta", hfDir, gguf, "I love you so much.");
+    }
+
+    /**
+     * The tiny XLM-R as a cross-encoder (as bge-reranker-base is one): {@code XLMRobertaForSequenceClassification}'s
+     * layout (the encoder under {@code roberta.}, {@code classifier.dense} and {@code classifier.out_proj})
+     * and the reranker GGUF llama.cpp's converter writes ({@code cls}, {@code cls.output}, rank pooling).
+     *
+     * @return the model directory and the GGUF file
+     */
+    public static Path[] writeCrossEncoder(Path dir) throws Exception {
+        writeModels(Files.createDirectories(dir.resolve("base")));
+        Random r = new Random(2501);
+        Map<String, float[][]> head = new LinkedHashMap<>();
+        RandomTensors.put(head, "classifier.dense.weight", r, 1 / Math.sqrt(C), C, C);
+        RandomTensors.put(head, "classifier.dense.bias", r, 0.1, C);
+        RandomTensors.put(head, "classifier.out_proj.weight", r, 1.0, 1, C);
+        RandomTensors.put(head, "classifier.out_proj.bias", r, 0.1, 1);
+        Path ce = Files.createDirectories(dir.resolve("tiny-xlm-roberta-reranker"));
+        Map<String, float[][]> all = new LinkedHashMap<>();
+        weights.forEach((k, v) -> all.put("roberta." + k, v));
+        all.putAll(head);
+        RandomTensors.write(ce.resolve("model.safetensors"), all);
+        Files.writeString(ce.resolve("config.json"), Files.readString(hfDir.resolve("config.json"))
+                .replace("\"XLMRobertaModel\"", "\"XLMRobertaForSequenceClassification\"")
+                .replace("\"eos_token_id\": 2}", "\"eos_token_id\": 2, \"id2label\": {\"0\": \"LABEL_0\"}}"));
+        Files.copy(hfDir.resolve("tokenizer.json"), ce.resolve("tokenizer.json"));
+        Path file = dir.resolve("tiny-xlm-roberta-reranker.gguf");
+        writeGguf(file, charsmap, 4, Map.of("cls.weight", head.get("classifier.dense.weight"),
+                "cls.bias", head.get("classifier.dense.bias"), "cls.output.weight", head.get("classifier.out_proj.weight"),
+                "cls.output.bias", head.get("classifier.out_proj.bias")));
+        return new Path[] {ce, file};
     }
 
     /** Llama 2's SentencePiece pieces (its byte pieces left out) after XLM-R's four specials, then {@code <mask>}. */
@@ -218,11 +250,22 @@ public class XlmRobertaTest {
 
     /** As convert_hf_to_gguf.py's XLMRobertaModel writes it (conversion/bert.py, gguf-py's vocab.py). */
     static void writeGguf(Path file, byte[] charsmap) throws Exception {
+        writeGguf(file, charsmap, 1, Map.of());
+    }
+
+    /**
+     * As {@link #writeGguf(Path, byte[])}, with llama.cpp's {@code pooling} type and {@code extra}
+     * tensors by their GGUF names (a reranker's {@code cls}, {@code cls.output}).
+     */
+    public static void writeGguf(Path file, byte[] charsmap, int pooling, Map<String, float[][]> extra) throws Exception {
         GgufWriter g = new GgufWriter(3).string("general.architecture", "bert").string("general.name", "tiny xlm-roberta")
                 .u32("bert.context_length", POSITIONS).u32("bert.embedding_length", C).u32("bert.feed_forward_length", I)
                 .u32("bert.block_count", L).u32("bert.attention.head_count", H)
                 .f32("bert.attention.layer_norm_epsilon", 1e-5f).bool("bert.attention.causal", false)
-                .u32("bert.pooling_type", 1);
+                .u32("bert.pooling_type", pooling);
+        for (Map.Entry<String, float[][]> e : extra.entrySet()) {
+            g.f32Tensor(e.getKey(), RandomTensors.shape(e.getValue()), e.getValue()[1]);
+        }
         for (Map.Entry<String, float[][]> e : weights.entrySet()) {
             String name = GgufBertTest.ggufName(e.getKey());
             long[] shape = RandomTensors.shape(e.getValue());

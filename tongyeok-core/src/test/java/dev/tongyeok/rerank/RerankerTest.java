@@ -221,6 +221,43 @@ public class RerankerTest {
     }
 
     @Test
+    void anXlmRobertaCrossEncoderInBothLayouts() throws Exception {
+        Path[] ce = dev.tongyeok.embed.XlmRobertaTest.writeCrossEncoder(tmp.resolve("xlm-r"));
+        Reranker fromHf = Reranker.load(ce[0].toString());
+        Reranker fromGguf = Reranker.load(ce[1].toString());
+        List<String> docs = new ArrayList<>(Fixtures.brown(8));
+        docs.add("Der Große Panda ist ein Bär. 大熊猫是熊科的一种。");
+        String json = Files.readString(ce[0].resolve("tokenizer.json"));
+        List<int[]> pairs = new ArrayList<>();
+        List<Float> ours = new ArrayList<>();
+        try (HfOracle hf = new HfOracle(json)) {
+            for (String q : queries()) {
+                List<EncodedInput> a = fromHf.pairs(q, docs);
+                List<EncodedInput> b = fromGguf.pairs(q, docs);
+                float[] sa = fromHf.scoresOf(a, true);
+                float[] sb = fromGguf.scoresOf(b, true);
+                for (int i = 0; i < docs.size(); i++) {
+                    long[] want = hf.encodePair(q, docs.get(i), true).ids();
+                    int[] got = a.get(i).encoding().ids();
+                    assertEquals(java.util.Arrays.toString(want), java.util.Arrays.toString(got), "pair (" + q + ", " + i + ")");
+                    assertArrayEquals(got, b.get(i).encoding().ids(), "the GGUF's pair (" + q + ", " + i + ")");
+                    assertEquals(sa[i], sb[i], 1e-5f, "safetensors against GGUF");
+                    pairs.add(got);
+                    ours.add(sb[i]);
+                }
+            }
+        }
+        // XLM-R has one token type: llama.cpp reads the same input as the model.
+        LlamaCpp.Answer answer = LlamaCpp.run(LlamaCpp.Job.tokens(ce[1], pairs));
+        double worst = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            worst = Math.max(worst, Math.abs(answer.tokens().get(i)[0] - ours.get(i)));
+            assertEquals(answer.tokens().get(i)[0], ours.get(i), 5e-3f, "logit of pair " + i);
+        }
+        System.out.println("tiny XLM-R cross-encoder against llama.cpp: " + pairs.size() + " pairs, worst |Δ logit| " + worst);
+    }
+
+    @Test
     void scoresAreTheSigmoidOfTheLogitAndRankBestFirst() throws Exception {
         Reranker r = Reranker.load(hfDir.toString());
         assertTrue(r.sigmoid());

@@ -339,15 +339,22 @@ public final class GgufTokenizer {
         ObjectNode specials = t.putObject("special_tokens");
         String b = bos ? special(f, tokens, "bos", specials) : null;
         String e = eos ? special(f, tokens, "eos", specials) : null;
+        // An XLM-RoBERTa encoder (a BERT graph over a t5 vocabulary): RoBERTa's pairs, <s> A </s></s> B </s>,
+        // as llama.cpp lays a reranker's pair out (bos, query, eos, sep, document, eos).
+        boolean roberta = kind.equals("t5") && f.architecture().equals("bert") && b != null && e != null;
         for (int s = 0; s < 2; s++) {
             ArrayNode seq = s == 0 ? single : pair;
             for (int part = 0; part < (s == 0 ? 1 : 2); part++) {
-                if (b != null) {
-                    seq.addObject().putObject("SpecialToken").put("id", b).put("type_id", part);
+                int type = roberta ? 0 : part;
+                if (b != null && !(roberta && part == 1)) {
+                    seq.addObject().putObject("SpecialToken").put("id", b).put("type_id", type);
                 }
-                seq.addObject().putObject("Sequence").put("id", part == 0 ? "A" : "B").put("type_id", part);
+                if (roberta && part == 1) {
+                    seq.addObject().putObject("SpecialToken").put("id", e).put("type_id", type);
+                }
+                seq.addObject().putObject("Sequence").put("id", part == 0 ? "A" : "B").put("type_id", type);
                 if (e != null) {
-                    seq.addObject().putObject("SpecialToken").put("id", e).put("type_id", part);
+                    seq.addObject().putObject("SpecialToken").put("id", e).put("type_id", type);
                 }
             }
         }
