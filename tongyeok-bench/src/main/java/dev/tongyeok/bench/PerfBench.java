@@ -41,7 +41,7 @@ import java.util.TreeMap;
  *
  * <p>Usage: {@code PerfBench [--rounds N] [--sentences N] [--paragraphs N] [--only a,b,...]} with
  * sections {@code batch, short, threads, int8, process, cold, families} (each model family's forward pass
- * against BERT's per FLOP, {@link FamilyBench}). In-process contenders run in
+ * against BERT's per FLOP, {@link FamilyBench}), {@code rerank} (cross-encoder pairs/s, {@link RerankBench}). In-process contenders run in
  * interleaved rounds (one warm-up round, then N measured; the median counts); each first checks
  * its vectors against tongyeok's.
  */
@@ -66,7 +66,7 @@ public final class PerfBench {
         int rounds = 3;
         int sentences = 4000;
         int paragraphs = 1000;
-        List<String> only = List.of("batch", "short", "threads", "int8", "process", "cold", "families");
+        List<String> only = List.of("batch", "short", "threads", "int8", "process", "cold", "families", "rerank");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -103,6 +103,9 @@ public final class PerfBench {
         }
         if (only.contains("families")) {
             FamilyBench.run(rounds);
+        }
+        if (only.contains("rerank")) {
+            RerankBench.run(rounds);
         }
         System.out.println();
         System.out.println("| what | tongyeok | peer | ratio | target | met |");
