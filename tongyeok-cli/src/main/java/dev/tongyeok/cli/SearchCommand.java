@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tongyeok.rerank.Reranker;
 import dev.tongyeok.search.Hit;
 import dev.tongyeok.search.SearchIndex;
 import java.io.IOException;
@@ -51,6 +52,15 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--hybrid", description = "fuse BM25 word matching with the vector search (reciprocal rank fusion)")
     boolean hybrid;
 
+    @Option(names = "--rerank", paramLabel = "MODEL", description = "rerank the nearest chunks with this cross-encoder "
+            + "(cross-encoder/ms-marco-MiniLM-L-6-v2, BAAI/bge-reranker-base, a directory or a GGUF file); hits then "
+            + "carry both scores")
+    String rerank;
+
+    @Option(names = "--candidates", paramLabel = "N", defaultValue = "50",
+            description = "with --rerank: how many nearest chunks the cross-encoder reads (default: ${DEFAULT-VALUE})")
+    int candidates;
+
     @Option(names = "--format", paramLabel = "table|jsonl", description = "table for people (default) or jsonl")
     String format;
 
@@ -84,10 +94,24 @@ final class SearchCommand implements Callable<Integer> {
             }
             filter.put(f.substring(0, eq), f.substring(eq + 1));
         }
+        Reranker reranker = null;
+        if (rerank != null) {
+            if (candidates < k) {
+                throw new InputException("--candidates " + candidates + " is fewer than -k " + k);
+            }
+            ModelOption m = new ModelOption();
+            m.spec = rerank;
+            try {
+                reranker = Reranker.of(m.load(spec.commandLine().getErr()));
+            } catch (dev.tongyeok.load.ModelException e) {
+                throw new InputException("--rerank " + rerank + ": " + e.getMessage());
+            }
+        }
         try (SearchIndex si = SearchIndex.open(index, null); AtomicOutput out = new AtomicOutput(output)) {
             Writer w = out.writer();
             for (String q : queries) {
-                List<Hit> hits = si.search(q, k, filter, hybrid);
+                List<Hit> hits = reranker == null ? si.search(q, k, filter, hybrid)
+                        : si.search(q, k, filter, hybrid, reranker, candidates);
                 if (fmt.equals("jsonl")) {
                     writeJson(w, input != null ? q : null, hits);
                 } else {
@@ -172,7 +196,10 @@ final class SearchCommand implements Callable<Integer> {
             if (text.codePointCount(0, text.length()) > 100) {
                 text = text.substring(0, text.offsetByCodePoints(0, 99)) + "…";
             }
-            p.println(String.format(Locale.ROOT, "%3d  %.4f  %s [%d, %d)", h.rank(), h.score(), h.id(), h.start(), h.end()));
+            p.println(h.rerankScore() == null
+                    ? String.format(Locale.ROOT, "%3d  %.4f  %s [%d, %d)", h.rank(), h.score(), h.id(), h.start(), h.end())
+                    : String.format(Locale.ROOT, "%3d  %.4f (retrieval %.4f)  %s [%d, %d)", h.rank(), h.rerankScore(),
+                            h.score(), h.id(), h.start(), h.end()));
             p.println("       " + text);
         }
         p.flush();

@@ -26,6 +26,51 @@ class SearchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void searchThenRerankWithACrossEncoder(@TempDir Path tmp) throws Exception {
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        StringBuilder jsonl = new StringBuilder();
+        List<String> brown = dev.tongyeok.tokenize.Fixtures.brown(30);
+        for (int i = 0; i < brown.size(); i++) {
+            jsonl.append(JSON.writeValueAsString(Map.of("id", "s" + i, "text", brown.get(i)))).append('\n');
+        }
+        Files.writeString(docs.resolve("brown.jsonl"), jsonl);
+        Path index = tmp.resolve("index");
+        assertEquals(0, Cli.run("index", "--index", index.toString(), docs.toString()).code());
+        Path model = dev.tongyeok.rerank.RerankerTest.writeModels(tmp.resolve("ce"))[0];
+        String query = "what did the jury say?";
+        Path out = tmp.resolve("reranked.jsonl");
+        Cli.Run r = Cli.run("search", "--index", index.toString(), "--format", "jsonl", "-k", "3", "--rerank",
+                model.toString(), "--candidates", "10", "--output", out.toString(), query);
+        assertEquals(0, r.code(), r.err());
+        // The 10 nearest chunks, ordered by the cross-encoder: its best 3, each with both scores.
+        List<Hit> nearest;
+        try (SearchIndex si = SearchIndex.open(index, null)) {
+            nearest = si.search(query, 10, Map.of(), false);
+        }
+        List<String> texts = new ArrayList<>();
+        nearest.forEach(h -> texts.add(h.text()));
+        var order = dev.tongyeok.rerank.Reranker.load(model.toString()).rank(query, texts, 3, false);
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(3, lines.size());
+        for (int i = 0; i < 3; i++) {
+            JsonNode h = JSON.readTree(lines.get(i));
+            Hit want = nearest.get(order.get(i).index());
+            assertEquals(i + 1, h.get("rank").asInt());
+            assertEquals(want.id(), h.get("id").asText());
+            assertEquals(want.score(), h.get("score").asDouble());
+            assertEquals(order.get(i).score(), h.get("rerank_score").floatValue());
+        }
+        Cli.Run few = Cli.run("search", "--index", index.toString(), "-k", "20", "--candidates", "10", "--rerank",
+                model.toString(), query);
+        assertEquals(Main.BAD_INPUT, few.code());
+        assertTrue(few.err().contains("--candidates 10 is fewer than -k 20"), few.err());
+        Cli.Run notCe = Cli.run("search", "--index", index.toString(), "--rerank", "all-minilm-l6-v2", query);
+        assertEquals(Main.BAD_INPUT, notCe.code());
+        assertTrue(notCe.err().contains("--rerank all-minilm-l6-v2:") && notCe.err().contains("no classification head"),
+                notCe.err());
+    }
+
+    @Test
     void indexThenSearchAsJsonLines(@TempDir Path tmp) throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
         Files.writeString(docs.resolve("faq.jsonl"), """

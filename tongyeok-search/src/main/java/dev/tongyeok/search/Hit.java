@@ -16,18 +16,36 @@ import java.util.Map;
  * @param end where it ends (exclusive)
  * @param text the chunk's text
  * @param metadata the document's other JSON Lines fields
+ * @param rerankScore the cross-encoder's score when the hits were reranked ({@code rank} is then
+ *     their order by it), else null
  */
 public record Hit(int rank, double score, String id, String source, int start, int end, String text,
-        Map<String, String> metadata) {
+        Map<String, String> metadata, Double rerankScore) {
+
+    /** A hit of a search that was not reranked. */
+    public Hit(int rank, double score, String id, String source, int start, int end, String text,
+            Map<String, String> metadata) {
+        this(rank, score, id, source, start, end, text, metadata, null);
+    }
+
+    /** This hit at {@code newRank}, with the cross-encoder's {@code score}; the retrieval score is kept. */
+    public Hit reranked(int newRank, double score) {
+        return new Hit(newRank, this.score, id, source, start, end, text, metadata, score);
+    }
+
 
     /**
      * Writes this hit as {@code tongyeok search --format jsonl} and {@code POST /search} show it:
-     * {@code {"rank","score","id","source","start","end","text"}}.
+     * {@code {"rank","score","id","source","start","end","text"}}, and {@code "rerank_score"} after
+     * {@code "score"} when the hits were reranked.
      */
     public void writeJson(JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeNumberField("rank", rank);
         g.writeNumberField("score", score);
+        if (rerankScore != null) {
+            g.writeNumberField("rerank_score", rerankScore);
+        }
         g.writeStringField("id", id);
         g.writeStringField("source", source);
         g.writeNumberField("start", start);

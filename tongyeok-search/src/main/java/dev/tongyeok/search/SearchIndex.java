@@ -2,6 +2,7 @@ package dev.tongyeok.search;
 
 import dev.tongyeok.embed.EmbedOptions;
 import dev.tongyeok.embed.Embedder;
+import dev.tongyeok.rerank.Reranker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,6 +190,33 @@ public final class SearchIndex implements AutoCloseable {
         } finally {
             searchers.release(s);
         }
+    }
+
+    /**
+     * As {@link #search}, then reranked: the {@code candidates} nearest chunks (at least k) are scored
+     * against the query by the cross-encoder {@code reranker}, which reads each pair whole, and the k
+     * it scores highest are returned in its order, each with both scores (the retrieval one in
+     * {@link Hit#score}, the cross-encoder's in {@link Hit#rerankScore}).
+     *
+     * @throws SearchException when the query is empty, or k or candidates is out of range
+     */
+    public List<Hit> search(String query, int k, Map<String, String> filter, boolean hybrid, Reranker reranker,
+            int candidates) throws IOException {
+        if (candidates < k || candidates > MAX_K) {
+            throw new SearchException("candidates must be between k (" + k + ") and " + MAX_K + ", found " + candidates);
+        }
+        List<Hit> found = search(query, candidates, filter, hybrid);
+        List<String> texts = new ArrayList<>(found.size());
+        for (Hit h : found) {
+            texts.add(h.text());
+        }
+        float[] scores = reranker.scores(query, texts, false);
+        List<Reranker.Ranked> order = Reranker.ranked(texts, scores, k);
+        List<Hit> out = new ArrayList<>(order.size());
+        for (int i = 0; i < order.size(); i++) {
+            out.add(found.get(order.get(i).index()).reranked(i + 1, order.get(i).score()));
+        }
+        return out;
     }
 
     private static void fuse(Map<Integer, double[]> fused, ScoreDoc[] list) {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * tongyeok's own {@code POST /search} over the index {@code serve --index} opened: {@code {"query",
- * "k","filter","hybrid"}} → {@code {"hits":[…]}}. Without an index the route answers 404 and says
+ * "k","filter","hybrid","rerank","candidates"}} → {@code {"hits":[…]}}. Without an index the route answers 404 and says
  * how to start one.
  */
 final class SearchRoute implements RouteGroup {
@@ -34,8 +34,12 @@ final class SearchRoute implements RouteGroup {
         return Map.of("/search", Route.heavyPost(this::search));
     }
 
-    /** A {@code /search} body: {@code query}, {@code k} (default 10, at most {@link SearchIndex#MAX_K}), {@code hybrid}, {@code filter}. */
-    record Request(String query, int k, boolean hybrid, Map<String, String> filter) {
+    /**
+     * A {@code /search} body: {@code query}, {@code k} (default 10, at most {@link SearchIndex#MAX_K}),
+     * {@code hybrid}, {@code filter}, {@code rerank} (a served cross-encoder's name) and {@code candidates}
+     * (how many nearest chunks it reads, default 50).
+     */
+    record Request(String query, int k, boolean hybrid, Map<String, String> filter, String rerank, int candidates) {
         static Request parse(ObjectNode body) {
             String query = Fields.string(body, "query");
             if (query == null || query.isBlank()) {
@@ -64,7 +68,19 @@ final class SearchRoute implements RouteGroup {
                     filter.put(e.getKey(), e.getValue().asText());
                 }
             }
-            return new Request(query, k, hybrid, filter);
+            String rerank = Fields.string(body, "rerank");
+            int candidates = Fields.integer(body, "candidates", 1);
+            if (candidates == 0) {
+                candidates = Math.max(k, 50);
+            }
+            if (rerank == null && body.has("candidates")) {
+                throw ApiException.invalid("candidates", "'candidates' applies with 'rerank' only");
+            }
+            if (candidates < k || candidates > SearchIndex.MAX_K) {
+                throw ApiException.invalid("candidates", "'candidates' must be between 'k' (" + k + ") and "
+                        + SearchIndex.MAX_K + ", found " + candidates);
+            }
+            return new Request(query, k, hybrid, filter, rerank, candidates);
         }
     }
 
@@ -78,7 +94,16 @@ final class SearchRoute implements RouteGroup {
         Request req = Request.parse(body);
         List<Hit> hits;
         try {
-            hits = si.search(req.query(), req.k(), req.filter(), req.hybrid());
+            if (req.rerank() == null) {
+                hits = si.search(req.query(), req.k(), req.filter(), req.hybrid());
+            } else {
+                ServedModel m = served.model(req.rerank());
+                if (m.reranker() == null) {
+                    throw ApiException.invalid("rerank", "'rerank': '" + m.name() + "' is an embedding model, not a "
+                            + "cross-encoder");
+                }
+                hits = si.search(req.query(), req.k(), req.filter(), req.hybrid(), m.reranker(), req.candidates());
+            }
         } catch (SearchException e) {
             throw ApiException.invalid("query", e.getMessage());
         } catch (IOException e) {

@@ -19,6 +19,45 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code POST /search} on a server started with a search index: the library's hits, in the API's shape. */
 class SearchRouteTest {
     @Test
+    void searchRerankedByAServedCrossEncoder(@TempDir Path tmp) throws Exception {
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        StringBuilder jsonl = new StringBuilder();
+        List<String> sentences = Fixtures.brown(60);
+        for (int i = 0; i < sentences.size(); i++) {
+            jsonl.append(Http.JSON.writeValueAsString(Map.of("id", "s" + i, "text", sentences.get(i)))).append('\n');
+        }
+        Files.writeString(docs.resolve("brown.jsonl"), jsonl);
+        Path index = tmp.resolve("index");
+        Embedder minilm = Embedder.load("all-minilm-l6-v2");
+        Indexer.open(index, minilm, "all-minilm-l6-v2", Indexer.Options.DEFAULTS).update(List.of(docs), (d, t, s) -> { });
+        Path ce = dev.tongyeok.rerank.RerankerTest.writeModels(tmp.resolve("ce"))[0];
+        dev.tongyeok.rerank.Reranker reranker = dev.tongyeok.rerank.Reranker.load(ce.toString());
+        try (EmbeddingServer server = EmbeddingServer.start(ServerOptions.DEFAULTS.withPort(0),
+                List.of(EmbeddingServer.ModelSource.of("all-minilm-l6-v2"), new EmbeddingServer.ModelSource("ce",
+                        ce.toString())), List.of(), index);
+                SearchIndex lib = SearchIndex.open(index, minilm)) {
+            server.awaitReady();
+            Http http = new Http(server.port());
+            String query = "the jury said the election was conducted well";
+            JsonNode got = http.post("/search", Map.of("query", query, "k", 4, "rerank", "ce", "candidates", 20)).json()
+                    .get("hits");
+            List<Hit> want = lib.search(query, 4, Map.of(), false, reranker, 20);
+            assertEquals(4, got.size());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(want.get(i).id(), got.get(i).get("id").asText());
+                assertEquals(want.get(i).score(), got.get(i).get("score").asDouble(), 0.0);
+                assertEquals(want.get(i).rerankScore(), got.get(i).get("rerank_score").asDouble(), 0.0);
+            }
+            Http.Res embedder = http.post("/search", Map.of("query", query, "rerank", "all-minilm-l6-v2"));
+            assertEquals(422, embedder.status());
+            assertTrue(embedder.json().get("error").asText().contains("not a cross-encoder"), embedder.text());
+            Http.Res few = http.post("/search", Map.of("query", query, "k", 30, "rerank", "ce", "candidates", 10));
+            assertEquals(422, few.status());
+            assertTrue(few.json().get("error").asText().contains("'candidates' must be between 'k' (30)"), few.text());
+        }
+    }
+
+    @Test
     void searchAnswersAsTheLibraryDoes(@TempDir Path tmp) throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("docs"));
         List<String> sentences = Fixtures.brown(300);
