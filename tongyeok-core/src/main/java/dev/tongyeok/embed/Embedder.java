@@ -404,14 +404,23 @@ public final class Embedder {
     public Inspection inspect(String text, EmbedOptions options) {
         String input = prompt(options) + text;
         Encoding e = tokenizer.withTruncation(Truncation.of(maxLength(options))).encode(input);
+        TruncationReport cut = TruncationReport.of(e, input, false, tokenizer);
+        return inspect(new EncodedInput(e, options, cut.originalTokens(), cut.keptChars()));
+    }
+
+    /**
+     * As {@link #inspect(String, EmbedOptions)}, for an input already encoded (a pair from
+     * {@link #encodePair}, ids from {@link #encodeIds}); the vector is finished under its options.
+     */
+    public Inspection inspect(EncodedInput in) {
+        Encoding e = in.encoding();
         int T = e.length();
         int L = files.config().num_hidden_layers();
         int H = files.config().num_attention_heads();
         float[][] statics = staticRows(e);
         InspectionRecorder obs = new InspectionRecorder(L, H);
         float[] last = model().forward(pack(List.of(e)), obs);
-        TruncationReport cut = TruncationReport.of(e, input, false, tokenizer);
-        return new Inspection(e, statics, obs.hiddenStates(), obs.attention(), sentenceVector(last, 0, T, options),
-                cut.originalTokens(), cut.keptChars());
+        return new Inspection(e, statics, obs.hiddenStates(), obs.attention(), sentenceVector(last, 0, T, in.options()),
+                in.originalTokens(), in.keptChars());
     }
 }

@@ -119,7 +119,7 @@ public final class Reranker {
 
     /** The pairs as the encoder reads them, each cut to {@code maxLength} tokens (0: {@link #maxLength()}). */
     public List<EncodedInput> pairs(String query, List<String> documents, int maxLength) {
-        EmbedOptions options = EmbedOptions.DEFAULTS.withPooling(Pooling.CLS).withNormalize(false).withMaxLength(maxLength);
+        EmbedOptions options = rowOptions().withMaxLength(maxLength);
         List<EncodedInput> pairs = new ArrayList<>(documents.size());
         for (String d : documents) {
             pairs.add(encoder.encodePair(query, d, options));
@@ -148,7 +148,20 @@ public final class Reranker {
         for (int i = 0; i < cls.size(); i++) {
             System.arraycopy(cls.get(i).vector(), 0, rows, i * C, C);
         }
-        float[] logits = head.logits(rows, cls.size());
+        return finish(head.logits(rows, cls.size()), raw);
+    }
+
+    /** The score of one pair from its first token's final hidden state (an {@link dev.tongyeok.embed.Inspection}'s CLS vector). */
+    public float score(float[] firstTokenRow, boolean raw) {
+        return finish(head.logits(firstTokenRow, 1), raw)[0];
+    }
+
+    /** The options under which {@link Embedder#inspect(EncodedInput)} of a pair gives the row {@link #score(float[], boolean)} reads. */
+    public static EmbedOptions rowOptions() {
+        return EmbedOptions.DEFAULTS.withPooling(Pooling.CLS).withNormalize(false);
+    }
+
+    private float[] finish(float[] logits, boolean raw) {
         if (!raw && sigmoid) {
             for (int i = 0; i < logits.length; i++) {
                 logits[i] = (float) (1 / (1 + Math.exp(-logits[i])));

@@ -2,6 +2,7 @@ package dev.tongyeok.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tongyeok.embed.EmbedOptions;
+import dev.tongyeok.embed.EncodedInput;
 import dev.tongyeok.embed.Inspection;
 import dev.tongyeok.tokenize.Encoding;
 import java.util.Map;
@@ -24,15 +25,24 @@ final class InspectRoute implements RouteGroup {
         return Map.of("/inspect", Route.heavyPost(this::inspect));
     }
 
-    /** An {@code /inspect} body for model {@code m}: {@code text}, {@code truncate}, {@code prompt_name} (resolved). */
-    record Request(String text, boolean truncate, String prompt) {
+    /**
+     * An {@code /inspect} body for model {@code m}: {@code text}, {@code truncate}, {@code prompt_name}
+     * (resolved), and {@code pair}: a second text read with the first as one pair, as a cross-encoder
+     * reads a query and a document.
+     */
+    record Request(String text, boolean truncate, String prompt, String pair) {
         static Request parse(ObjectNode body, ServedModel m) {
             String text = Fields.string(body, "text");
             if (text == null || text.isEmpty()) {
                 throw new ApiException(ApiException.Kind.EMPTY, "'text' is missing or empty; give one short text", "text");
             }
             boolean truncate = Fields.bool(body, "truncate", false);
-            return new Request(text, truncate, EmbeddingPath.prompt(m, Fields.string(body, "prompt_name")));
+            String pair = Fields.string(body, "pair");
+            if (pair != null && pair.isEmpty()) {
+                throw new ApiException(ApiException.Kind.EMPTY, "'pair' is an empty string; give the document to read "
+                        + "with the text", "pair");
+            }
+            return new Request(text, truncate, EmbeddingPath.prompt(m, Fields.string(body, "prompt_name")), pair);
         }
     }
 
@@ -48,8 +58,22 @@ final class InspectRoute implements RouteGroup {
                     + " (--max-inspect-tokens) so that its matrices stay small; send \"truncate\": true to see "
                     + "the first " + limit);
         }
-        Inspection in = m.embedder().inspect(req.text(), opts);
+        Inspection in;
+        Float score = null;
+        if (req.pair() == null) {
+            in = m.embedder().inspect(req.text(), opts);
+        } else {
+            EmbedOptions rows = dev.tongyeok.rerank.Reranker.rowOptions().withMaxLength(limit);
+            EncodedInput pair = m.embedder().encodePair(req.text(), req.pair(), rows);
+            if (pair.truncated() && !req.truncate()) {
+                throw ApiException.invalid("pair", "the pair has " + pair.originalTokens() + " tokens; inspect takes at "
+                        + "most " + limit + " (--max-inspect-tokens); send \"truncate\": true to cut the longer text");
+            }
+            in = m.embedder().inspect(pair);
+            score = m.reranker() == null ? null : m.reranker().score(in.vector(), false);
+        }
         Encoding e = in.encoding();
+        Float pairScore = score;
         String[] kinds = TokenKinds.of(e, m.embedder().tokenizer());
         return Reply.json(JsonOut.write(g -> {
             g.writeStartObject();
@@ -69,11 +93,23 @@ final class InspectRoute implements RouteGroup {
                 g.writeNumberField("start", e.start(t));
                 g.writeNumberField("stop", e.end(t));
                 g.writeStringField("kind", kinds[t]);
+                if (req.pair() != null) {
+                    // Which text of the pair the token comes from: 0 the first, 1 the second, -1 a marker.
+                    g.writeNumberField("sequence", e.special(t) ? -1 : e.sequenceId(t));
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeNumberField("original_tokens", in.originalTokens());
             g.writeBooleanField("truncated", in.truncated());
+            if (req.pair() != null) {
+                g.writeStringField("pair", req.pair());
+                if (pairScore == null) {
+                    g.writeNullField("score");
+                } else {
+                    g.writeNumberField("score", pairScore);
+                }
+            }
             // One line when the model's vocabulary hardly covers the text (null when it does).
             String poor = dev.tongyeok.embed.Coverage.of(e, m.embedder().tokenizer().model().unknownToken())
                     .message(m.name());

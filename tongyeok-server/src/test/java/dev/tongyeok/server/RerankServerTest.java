@@ -122,6 +122,69 @@ class RerankServerTest {
     }
 
     @Test
+    void inspectReadsThePairAndTheExplorerDrawsIt() throws Exception {
+        String doc = DOCS.get(0);
+        JsonNode in = http.post("/inspect", map("model", "ce", "text", QUERY, "pair", doc)).json();
+        assertEquals(lib.scores(QUERY, List.of(doc), false)[0], in.get("score").floatValue(), 1e-6f);
+        var pair = lib.pairs(QUERY, List.of(doc)).get(0).encoding();
+        assertEquals(pair.length(), in.get("tokens").size());
+        for (int t = 0; t < pair.length(); t++) {
+            assertEquals(pair.id(t), in.get("tokens").get(t).get("id").asInt());
+            assertEquals(pair.special(t) ? -1 : pair.sequenceId(t), in.get("tokens").get(t).get("sequence").asInt());
+        }
+        assertTrue(http.post("/inspect", map("model", "all-minilm-l6-v2", "text", QUERY, "pair", doc)).json()
+                .get("score").isNull(), "an embedding model reads pairs too, without a score");
+
+        org.openqa.selenium.chrome.ChromeDriver browser = Chromium.start(1280, 2400);
+        try {
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60));
+            browser.get("http://127.0.0.1:" + server.port() + "/");
+            var run = org.openqa.selenium.By.cssSelector("[data-testid=run]");
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(run));
+            new org.openqa.selenium.support.ui.Select(browser.findElement(org.openqa.selenium.By.cssSelector(
+                    "[data-testid=model-select]"))).selectByValue("ce");
+            var pairInput = browser.findElement(org.openqa.selenium.By.cssSelector("[data-testid=pair-input]"));
+            assertTrue(pairInput.isDisplayed(), "a reranker shows the document box");
+            var text = browser.findElement(org.openqa.selenium.By.cssSelector("[data-testid=text-input]"));
+            text.clear();
+            text.sendKeys(QUERY);
+            pairInput.clear();
+            pairInput.sendKeys(doc);
+            browser.findElement(run).click();
+            String score = String.format(java.util.Locale.ROOT, "%.4f", in.get("score").floatValue());
+            var scoreLine = org.openqa.selenium.By.cssSelector("[data-testid=pair-score]");
+            wait.until(d -> d.findElement(scoreLine).getText().contains("relevance score " + score));
+            // Each layer's share of query attention on document tokens, as /inspect's matrices give it.
+            var rows = browser.findElements(org.openqa.selenium.By.cssSelector("[data-testid=pair-flow-layer]"));
+            assertEquals(in.get("layers").asInt(), rows.size());
+            for (int l = 0; l < rows.size(); l++) {
+                double sum = 0;
+                int n = 0;
+                for (JsonNode head : in.get("attention").get(l)) {
+                    for (int i = 0; i < head.size(); i++) {
+                        if (in.get("tokens").get(i).get("sequence").asInt() != 0) {
+                            continue;
+                        }
+                        n++;
+                        for (int j = 0; j < head.get(i).size(); j++) {
+                            if (in.get("tokens").get(j).get("sequence").asInt() == 1) {
+                                sum += head.get(i).get(j).asDouble();
+                            }
+                        }
+                    }
+                }
+                assertEquals(sum / n, Double.parseDouble(rows.get(l).getAttribute("data-query-to-document")), 1e-5,
+                        "layer " + (l + 1));
+            }
+            new org.openqa.selenium.support.ui.Select(browser.findElement(org.openqa.selenium.By.cssSelector(
+                    "[data-testid=model-select]"))).selectByValue("all-minilm-l6-v2");
+            assertFalse(pairInput.isDisplayed(), "an embedding model hides it");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
     void rerankersAreListed() throws Exception {
         JsonNode info = http.get("/info").json();
         assertEquals("LABEL_0", info.get("model_type").get("reranker").get("id2label").get("0").asText());

@@ -108,6 +108,7 @@ async function connect() {
     select.append(o);
   }
   fillCompareChoices();
+  showPairInput();
   const d = state.info.models[0];
   status('serving ' + state.info.models.map((m) => m.name).join(', ')
       + (state.info.tokenizers.length ? ' and the tokenizers ' + state.info.tokenizers.map((t) => t.name).join(', ') : '')
@@ -166,7 +167,9 @@ async function run() {
   try {
     let inspect;
     try {
-      inspect = await api('/inspect', { model, text, truncate: state.truncate });
+      const reranker = modelInfo(model).kind === 'reranker';
+      inspect = await api('/inspect', reranker ? { model, text, pair: $('pair').value, truncate: state.truncate }
+          : { model, text, truncate: state.truncate });
     } catch (e) {
       hideViews(); // what they show belongs to another text
       if (e.message.includes('--max-inspect-tokens')) {
@@ -188,6 +191,7 @@ async function run() {
     drawTokens();
     drawMatrix();
     drawAttention();
+    drawCrossEncoder();
     for (const id of ['tokens', 'matrix', 'attention']) $(id).hidden = false;
     await drawCompare();
     await loadSentences(model, [text, ...sentenceLines]);
@@ -206,7 +210,63 @@ async function run() {
 }
 
 function hideViews() {
-  for (const id of ['tokens', 'matrix', 'attention', 'similarity', 'projection']) $(id).hidden = true;
+  for (const id of ['tokens', 'matrix', 'attention', 'similarity', 'projection', 'rerank']) $(id).hidden = true;
+}
+
+// ---- a cross-encoder's pair ----
+
+/** The document box shows for a reranker only. */
+function showPairInput() {
+  const m = state.info && modelInfo($('model').value);
+  $('pair-row').hidden = !(m && m.kind === 'reranker');
+}
+
+/** The pair's score, and per layer how much attention crosses from query to document and back. */
+function drawCrossEncoder() {
+  const ins = state.inspect;
+  const section = $('rerank');
+  if (ins.pair === undefined) {
+    section.hidden = true;
+    return;
+  }
+  section.hidden = false;
+  const seq = ins.tokens.map((t) => t.sequence);
+  const count = (s) => seq.filter((x) => x === s).length;
+  $('pair-score').textContent = 'relevance score ' + (ins.score === null ? '— (not a cross-encoder)' : ins.score.toFixed(4))
+      + ' · ' + count(0) + ' query tokens, ' + count(1) + ' document tokens, ' + count(-1) + ' markers';
+  const flow = $('pair-flow');
+  flow.replaceChildren();
+  ins.attention.forEach((layer, l) => {
+    const share = (from, to) => {
+      let sum = 0;
+      let rows = 0;
+      for (const head of layer) {
+        head.forEach((row, i) => {
+          if (seq[i] !== from) return;
+          rows++;
+          row.forEach((p, j) => { if (seq[j] === to) sum += p; });
+        });
+      }
+      return rows === 0 ? 0 : sum / rows;
+    };
+    const q2d = share(0, 1);
+    const d2q = share(1, 0);
+    const row = document.createElement('div');
+    row.className = 'flow-row';
+    row.dataset.testid = 'pair-flow-layer';
+    row.dataset.layer = String(l + 1);
+    row.dataset.queryToDocument = q2d.toFixed(6);
+    row.dataset.documentToQuery = d2q.toFixed(6);
+    const bar = (v, cls) => {
+      const b = document.createElement('span');
+      b.className = 'bar ' + cls;
+      b.style.width = Math.round(v * 200) + 'px';
+      return b;
+    };
+    row.append('layer ' + (l + 1) + ' ', bar(q2d, 'q2d'), ' query→document ' + (100 * q2d).toFixed(1) + '% ',
+        bar(d2q, 'd2q'), ' document→query ' + (100 * d2q).toFixed(1) + '%');
+    flow.append(row);
+  });
 }
 
 // ---- tokens ----
@@ -924,7 +984,7 @@ document.addEventListener('DOMContentLoaded', () => {
       if (!$('run').disabled) run();
     }
   });
-  $('model').addEventListener('change', () => { if (state.inspect) run(); });
+  $('model').addEventListener('change', () => { showPairInput(); if (state.inspect) run(); });
   $('api-key').value = state.key;
   $('api-key').addEventListener('change', () => {
     state.key = $('api-key').value;
