@@ -231,20 +231,7 @@ public class XlmRobertaTest {
         RandomTensors.put(w, "embeddings.position_embeddings.weight", r, 0.5, POSITIONS + OFFSET, C);
         RandomTensors.put(w, "embeddings.token_type_embeddings.weight", r, 0.5, 1, C);
         RandomTensors.norm(w, "embeddings.LayerNorm", r, C);
-        for (int l = 0; l < L; l++) {
-            String p = "encoder.layer." + l + ".";
-            for (String m : new String[] {"attention.self.query", "attention.self.key", "attention.self.value",
-                "attention.output.dense"}) {
-                RandomTensors.put(w, p + m + ".weight", r, 1 / Math.sqrt(C), C, C);
-                RandomTensors.put(w, p + m + ".bias", r, 0.1, C);
-            }
-            RandomTensors.norm(w, p + "attention.output.LayerNorm", r, C);
-            RandomTensors.put(w, p + "intermediate.dense.weight", r, 1 / Math.sqrt(C), I, C);
-            RandomTensors.put(w, p + "intermediate.dense.bias", r, 0.1, I);
-            RandomTensors.put(w, p + "output.dense.weight", r, 1 / Math.sqrt(I), C, I);
-            RandomTensors.put(w, p + "output.dense.bias", r, 0.1, C);
-            RandomTensors.norm(w, p + "output.LayerNorm", r, C);
-        }
+        RandomTensors.bertLayers(w, r, L, C, I);
         return w;
     }
 

@@ -40,6 +40,27 @@ public final class RandomTensors {
         w.put(name + ".bias", new float[][] {{C}, b});
     }
 
+    /**
+     * {@code L} random {@code BertModel} layers ({@code encoder.layer.N.}: attention, its output
+     * LayerNorm, the feed-forward of width I, its LayerNorm) of width C, in the order they are drawn.
+     */
+    public static void bertLayers(Map<String, float[][]> w, Random r, int L, int C, int I) {
+        for (int l = 0; l < L; l++) {
+            String p = "encoder.layer." + l + ".";
+            for (String m : new String[] {"attention.self.query", "attention.self.key", "attention.self.value",
+                "attention.output.dense"}) {
+                put(w, p + m + ".weight", r, 1 / Math.sqrt(C), C, C);
+                put(w, p + m + ".bias", r, 0.1, C);
+            }
+            norm(w, p + "attention.output.LayerNorm", r, C);
+            put(w, p + "intermediate.dense.weight", r, 1 / Math.sqrt(C), I, C);
+            put(w, p + "intermediate.dense.bias", r, 0.1, I);
+            put(w, p + "output.dense.weight", r, 1 / Math.sqrt(I), C, I);
+            put(w, p + "output.dense.bias", r, 0.1, C);
+            norm(w, p + "output.LayerNorm", r, C);
+        }
+    }
+
     /** The shape of a tensor of these maps. */
     public static long[] shape(float[][] t) {
         long[] s = new long[t[0].length];
