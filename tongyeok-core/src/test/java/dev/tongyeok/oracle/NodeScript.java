@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one of the oracle scripts in {@code src/test/node} on a job: the job goes in as a JSON file,
+ * Runs one of the scripts in {@code tongyeok-core/src/test/node} (the oracles, the npm clients) on a job: the job goes in as a JSON file,
  * the answer comes back as one JSON object on the script's standard output.
  */
-final class NodeScript {
+public final class NodeScript {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private NodeScript() {}
@@ -23,7 +23,7 @@ final class NodeScript {
      * The answer of {@code script} to {@code job}, the npm package {@code needs} installed in the
      * fixtures.
      */
-    static JsonNode run(String script, String needs, JsonNode job) {
+    public static JsonNode run(String script, String needs, JsonNode job) {
         Path modules = Fixtures.dir().toAbsolutePath().resolve("node_modules");
         if (!Files.isDirectory(modules.resolve(needs))) {
             throw new IllegalStateException(needs + " is missing from " + modules + ": run scripts/fixtures.sh");
@@ -76,7 +76,7 @@ final class NodeScript {
     }
 
     /** Rows of integers, as the scripts write token ids. */
-    static java.util.List<int[]> ints(JsonNode rows) {
+    public static java.util.List<int[]> ints(JsonNode rows) {
         java.util.List<int[]> result = new java.util.ArrayList<>();
         for (JsonNode r : rows) {
             int[] a = new int[r.size()];

@@ -89,7 +89,7 @@ public final class EmbeddingServer implements AutoCloseable {
         List<RouteGroup> groups = List.of(
                 new OpenAiRoutes(served, path, options),
                 new TeiRoutes(served, path, options, version == null ? "dev" : version),
-                new OllamaRoutes(served, path, options),
+                new OllamaRoutes(served, path, options, version == null ? "dev" : version),
                 new RerankRoutes(served, path, options),
                 new InspectRoute(served, options),
                 searchRoute);
