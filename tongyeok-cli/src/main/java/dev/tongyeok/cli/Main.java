@@ -76,8 +76,8 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("tongyeok: " + ex.getMessage().lines().findFirst().orElse("bad usage")
-                    + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.println("tongyeok: " + usageMessage(ex) + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help)");
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -102,6 +102,41 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Picocli's complaint in our words: an unknown command or option with the closest known one, a
+     * missing argument named by what it is for; otherwise picocli's first line.
+     */
+    static String usageMessage(CommandLine.ParameterException ex) {
+        CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            if (first.startsWith("-")) {
+                String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+                java.util.List<String> options = new java.util.ArrayList<>();
+                spec.options().forEach(o -> options.addAll(java.util.List.of(o.names())));
+                return "unknown option " + name + " for " + spec.qualifiedName()
+                        + dev.tongyeok.resolve.Names.closest(name, options).map(n -> "; did you mean " + n + "?").orElse("");
+            }
+            if (spec.parent() == null) {
+                return "'" + first + "' is not a command" + dev.tongyeok.resolve.Names.closest(first, COMMANDS.keySet())
+                        .map(n -> "; did you mean " + n + "?").orElse("") + " (commands: " + String.join(", ",
+                        COMMANDS.keySet()) + ")";
+            }
+            return "unexpected argument '" + first + "' for " + spec.qualifiedName();
+        }
+        if (ex instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
+            CommandLine.Model.ArgSpec arg = m.getMissing().get(0);
+            if (arg instanceof CommandLine.Model.PositionalParamSpec p) {
+                String label = p.paramLabel();
+                String need = p.arity().min() > 1 ? "at least " + p.arity().min() + " " + label + " arguments"
+                        : "a " + label + " argument";
+                return spec.qualifiedName() + " needs " + need;
+            }
+            return spec.qualifiedName() + " needs " + String.join("/", ((CommandLine.Model.OptionSpec) arg).names());
+        }
+        return ex.getMessage().lines().findFirst().orElse("bad usage");
     }
 
     static String oneLine(String s) {

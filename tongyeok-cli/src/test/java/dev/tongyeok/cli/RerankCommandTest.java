@@ -72,6 +72,22 @@ class RerankCommandTest {
     }
 
     @Test
+    void mistypedCommandsOptionsAndModelsGetASuggestion() {
+        Cli.Run command = Cli.run("rernak", "q", "d");
+        assertEquals(Main.BAD_INPUT, command.code());
+        assertTrue(command.err().startsWith("tongyeok: 'rernak' is not a command; did you mean rerank?"), command.err());
+        Cli.Run option = Cli.run("rerank", "--tpo", "3", "q", "d");
+        assertEquals(Main.BAD_INPUT, option.code());
+        assertTrue(option.err().startsWith("tongyeok: unknown option --tpo for tongyeok rerank; did you mean --top?"),
+                option.err());
+        Cli.Run missing = Cli.run("rerank");
+        assertTrue(missing.err().startsWith("tongyeok: tongyeok rerank needs a QUERY argument"), missing.err());
+        Cli.Run model = Cli.run("embed", "--model", "all-minilm-l6", "hi");
+        assertTrue(model.err().contains("; did you mean all-minilm-l6-v2?"), model.err());
+        assertEquals(1, model.err().lines().count(), model.err());
+    }
+
+    @Test
     void badUsageIsOneLine() throws Exception {
         Cli.Run noModel = Cli.run("rerank", "q", "d");
         assertEquals(Main.BAD_INPUT, noModel.code());

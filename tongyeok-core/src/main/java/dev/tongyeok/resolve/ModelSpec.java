@@ -140,8 +140,11 @@ public final class ModelSpec {
         for (BuiltinModel m : BuiltinModel.ALL) {
             names.append(names.isEmpty() ? "" : ", ").append(m.name());
         }
+        List<String> builtins = new ArrayList<>();
+        BuiltinModel.ALL.forEach(m -> builtins.add(m.name()));
+        String hint = Names.closest(spec, builtins).map(n -> "; did you mean " + n + "?").orElse("");
         return "model '" + spec + "' is neither a built-in model (" + names + ") nor a model directory nor an .onnx or "
-                + ".gguf file " + last + " nor a Hub id (org/name) nor ollama:NAME";
+                + ".gguf file " + last + " nor a Hub id (org/name) nor ollama:NAME" + hint;
     }
 
     /**
