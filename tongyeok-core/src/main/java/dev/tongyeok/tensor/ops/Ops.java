@@ -71,7 +71,10 @@ public final class Ops {
         try {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
                 if (System.getProperty("tongyeok.lanes") == null) {
-                    slow("the Vector API module is not loaded (start java with --add-modules jdk.incubator.vector)");
+                    slow("the Vector API module is not loaded (start java with --add-modules jdk.incubator.vector; "
+                            + "Maven Surefire: <argLine>--add-modules jdk.incubator.vector</argLine>; exec:java and "
+                            + "spring-boot:run: MAVEN_OPTS or -Dspring-boot.run.jvmArguments=\"--add-modules "
+                            + "jdk.incubator.vector\")");
                 }
                 try {
                     return new ScalarOps(Integer.getInteger("tongyeok.lanes", 1));
