@@ -129,6 +129,9 @@ final class EmbedCommand implements Callable<Integer> {
             dev.tongyeok.tensor.ops.Ops.warmUpInBackground();
         }
         Embedder embedder = staticRows ? model.open(spec.commandLine().getErr()) : model.load(spec.commandLine().getErr());
+        if (!staticRows) {
+            ModelOption.promptHint(embedder, prompt, spec.commandLine().getErr());
+        }
         int layers = embedder.files().config().num_hidden_layers();
         if (layer != null && (layer < 0 || layer > layers)) {
             throw new InputException("--layer must be between 0 and " + layers + " for " + embedder.name() + ", not " + layer);

@@ -34,6 +34,23 @@ final class ModelOption {
         return Embedder.open(spec);
     }
 
+    /**
+     * One line on standard error when the model was trained with named prompts ({@code query: },
+     * {@code passage: }) and none is put before the texts: which ones it has, and how to give one.
+     */
+    static void promptHint(Embedder e, String given, PrintWriter err) {
+        var prompts = e.files().prompts();
+        if (given != null || prompts.isEmpty() || !e.files().defaultPrompt().isEmpty()) {
+            return;
+        }
+        StringBuilder list = new StringBuilder();
+        new java.util.TreeMap<>(prompts).forEach((k, v) -> list.append(list.isEmpty() ? "" : ", ").append(k)
+                .append(" \"").append(v).append('"'));
+        String first = prompts.getOrDefault("query", new java.util.TreeMap<>(prompts).firstEntry().getValue());
+        err.println("tongyeok: " + e.name() + " was trained with prompts (" + list + "); none was put before the texts "
+                + "(--prompt \"" + first + "\" to use one)");
+    }
+
     private void announce(PrintWriter err) {
         ModelSpec.useHub(HubClient.standard(quiet ? HubClient.Progress.NONE : DownloadProgress.onStderr(err),
                 err::println));

@@ -33,6 +33,7 @@ final class SimilarityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Embedder embedder = model.load(spec.commandLine().getErr());
+        ModelOption.promptHint(embedder, prompt, spec.commandLine().getErr());
         List<Embedding> es = embedder.embed(texts, EmbedOptions.DEFAULTS.withPrompt(prompt));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
