@@ -49,7 +49,8 @@ final class IndexCommand implements Callable<Integer> {
         Embedder embedder = model.load(err);
         Indexer indexer = Indexer.open(index, embedder, model.spec,
                 Indexer.Options.DEFAULTS.withChunkTokens(chunkTokens).withOverlap(overlap));
-        ProgressBar bar = new ProgressBar(err, System.console() != null);
+        // System.console() is not null on a pipe either (JDK 22+): only a terminal gets the bar.
+        ProgressBar bar = new ProgressBar(err, System.console() != null && System.console().isTerminal());
         Indexer.Report r = indexer.update(paths, bar::update);
         bar.finish();
         err.println(String.format(Locale.ROOT, "tongyeok index: %s: %d files (%d new, %d changed, %d unchanged, "
@@ -87,7 +88,9 @@ final class IndexCommand implements Callable<Integer> {
                 err.print("\r" + line);
                 drawn = true;
             } else {
-                err.println(line);
+                // A pipe or a log file: a plain line now and then, no bar to redraw.
+                err.println(String.format(Locale.ROOT, "tongyeok index: %,d of %,d chunks embedded (%.0f chunks/s)", done,
+                        total, rate));
             }
             err.flush();
         }
