@@ -152,22 +152,27 @@ final class Batcher implements AutoCloseable {
             tokens += item.input().encoding().length();
         }
         long t0 = System.nanoTime();
+        List<Embedding> out = null;
+        Throwable failure = null;
         try {
             // Alone: this thread's pass splits its products over the cores. Otherwise the pass runs
             // inside the compute pool, on one core, beside the other dispatchers' passes.
-            List<Embedding> out = alone ? embedder.embedEncoded(inputs)
+            out = alone ? embedder.embedEncoded(inputs)
                     : dev.tongyeok.tensor.ops.Ops.POOL.submit(() -> embedder.embedEncoded(inputs)).join();
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).job().deliver(batch.get(i).index(), out.get(i));
-            }
         } catch (RuntimeException | Error e) {
-            for (Item item : batch) {
-                item.job().future.completeExceptionally(e);
-            }
+            failure = e;
         }
+        // Counted before the results go out: a client that reads /metrics after its answer sees its batch.
         metrics.batchInputs.labelValues(model).observe(batch.size());
         metrics.batchTokens.labelValues(model).observe(tokens);
         metrics.batchSeconds.labelValues(model).observe((System.nanoTime() - t0) / 1e9);
+        for (int i = 0; i < batch.size(); i++) {
+            if (failure != null) {
+                batch.get(i).job().future.completeExceptionally(failure);
+            } else {
+                batch.get(i).job().deliver(batch.get(i).index(), out.get(i));
+            }
+        }
     }
 
     /** Inputs waiting for a pass. */
