@@ -86,6 +86,31 @@ class ExplorerTest {
 
     @Test
     @Timeout(300)
+    void aLinkRunsItsTextAndKeepsTheView() throws Exception {
+        String text = "<<시작>> 안녕하세요 I love you so much. <<끝>>";
+        browser.get("http://127.0.0.1:" + server.port() + "/?text=" + java.net.URLEncoder.encode(text,
+                java.nio.charset.StandardCharsets.UTF_8) + "&model=all-minilm-l6-v2&layer=4&head=3&matrix=2");
+        // No click: the link's text runs on load.
+        JsonNode tokenized = http.post("/tokenize", Map.of("inputs", text)).json().get(0);
+        List<String> apiIds = new ArrayList<>();
+        tokenized.forEach(t -> apiIds.add(t.get("id").asText()));
+        wait.until(d -> apiIds.equals(js.executeScript("return [...document.querySelectorAll('[data-testid=token]')]"
+                + ".map(c => c.dataset.id)")));
+        assertEquals(text, byTestId("text-input").getDomProperty("value"));
+        assertEquals("4", new Select(byTestId("layer-select")).getFirstSelectedOption().getAttribute("value"));
+        assertEquals("3", new Select(byTestId("head-select")).getFirstSelectedOption().getAttribute("value"));
+        assertEquals("2", new Select(browser.findElement(By.id("matrix-layer"))).getFirstSelectedOption()
+                .getAttribute("value"));
+        // Choosing another head changes the address, so the view can be linked again.
+        new Select(byTestId("head-select")).selectByValue("5");
+        wait.until(d -> String.valueOf(js.executeScript("return location.search")).contains("head=5"));
+        String search = String.valueOf(js.executeScript("return decodeURIComponent(location.search.replace(/\\+/g, ' '))"));
+        assertTrue(search.contains("text=" + text) && search.contains("layer=4") && search.contains("model=all-minilm-l6-v2"),
+                search);
+    }
+
+    @Test
+    @Timeout(300)
     void explorerDrawsWhatTheApiAnswers() throws Exception {
         String base = "http://127.0.0.1:" + server.port() + "/";
         browser.get(base);

@@ -15,6 +15,7 @@ const state = {
   info: null,          // GET /info
   inspect: null,       // POST /inspect for the text
   truncate: false,     // whether the next run asks /inspect for the first tokens only
+  wanted: null,        // a link's layer, head and matrix view, for its first run
   sentences: null,     // {texts, vectors (N×C), tokens (N lists), tokenVectors (N × T_i × C), pooling}
   pair: [0, 1],        // the similarity cell whose token pairs are shown
   matrixSel: null,     // {r, c}
@@ -108,12 +109,33 @@ async function connect() {
     select.append(o);
   }
   fillCompareChoices();
-  showPairInput();
   const d = state.info.models[0];
   status('serving ' + state.info.models.map((m) => m.name).join(', ')
       + (state.info.tokenizers.length ? ' and the tokenizers ' + state.info.tokenizers.map((t) => t.name).join(', ') : '')
       + ' · inspects up to ' + state.info.max_inspect_tokens + ' tokens · default ' + d.name);
   $('run').disabled = false;
+  // A link carries what to show: ?text=…&model=…&pair=…&layer=…&head=…&matrix=…; with a text, it runs at once.
+  const url = new URLSearchParams(location.search);
+  if (url.has('model') && modelInfo(url.get('model'))) $('model').value = url.get('model');
+  showPairInput();
+  if (url.has('pair')) $('pair').value = url.get('pair');
+  state.wanted = { layer: url.get('layer'), head: url.get('head'), matrix: url.get('matrix') };
+  if (url.has('text') && url.get('text').trim() !== '') {
+    $('text').value = url.get('text');
+    run();
+  }
+}
+
+/** The page's state in its address, so that a link (or a screenshot's caption) shows the same view. */
+function saveUrl() {
+  const p = new URLSearchParams();
+  p.set('text', $('text').value);
+  p.set('model', $('model').value);
+  if (!$('pair-row').hidden) p.set('pair', $('pair').value);
+  if ($('layer').value) p.set('layer', $('layer').value);
+  if ($('head').value) p.set('head', $('head').value);
+  if ($('matrix-layer').value) p.set('matrix', $('matrix-layer').value);
+  history.replaceState(null, '', '?' + p.toString());
 }
 
 function modelInfo(name) {
@@ -192,6 +214,7 @@ async function run() {
     drawMatrix();
     drawAttention();
     drawCrossEncoder();
+    saveUrl();
     for (const id of ['tokens', 'matrix', 'attention']) $(id).hidden = false;
     await drawCompare();
     await loadSentences(model, [text, ...sentenceLines]);
@@ -536,20 +559,23 @@ function fillLayerControls(ins) {
   opt(m, 'static', 'lookup table (static token rows)');
   opt(m, '0', 'input to layer 1 (token + position + type, normalised)');
   for (let l = 1; l <= ins.layers; l++) opt(m, String(l), 'output of layer ' + l + (l === ins.layers ? ' (last)' : ''));
-  m.value = [...m.options].some((o) => o.value === keep) ? keep : 'static';
+  const wanted = state.wanted || {};
+  const pick = (sel, value, fallback) => [...sel.options].some((o) => o.value === value) ? value : fallback;
+  m.value = pick(m, wanted.matrix, pick(m, keep, 'static'));
 
   const layer = $('layer');
   const keepLayer = layer.value;
   layer.replaceChildren();
   for (let l = 1; l <= ins.layers; l++) opt(layer, String(l), 'layer ' + l);
-  layer.value = Number(keepLayer) >= 1 && Number(keepLayer) <= ins.layers ? keepLayer : '1';
+  layer.value = pick(layer, wanted.layer, Number(keepLayer) >= 1 && Number(keepLayer) <= ins.layers ? keepLayer : '1');
 
   const head = $('head');
   const keepHead = head.value;
   head.replaceChildren();
   opt(head, 'mean', 'mean of ' + ins.heads + ' heads');
   for (let h = 1; h <= ins.heads; h++) opt(head, String(h), 'head ' + h);
-  head.value = [...head.options].some((o) => o.value === keepHead) ? keepHead : '1';
+  head.value = pick(head, wanted.head, pick(head, keepHead, '1'));
+  state.wanted = null; // the link's choices hold for the first run only
 }
 
 function matrixRows() {
@@ -992,11 +1018,12 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('matrix-layer').addEventListener('change', () => {
     drawMatrix();
+    saveUrl();
     if ($('projection-of').value === 'tokens') drawProjection();
   });
   $('matrix-numbers').addEventListener('change', () => drawNumbers(matrixRows()));
-  $('layer').addEventListener('change', drawAttention);
-  $('head').addEventListener('change', drawAttention);
+  $('layer').addEventListener('change', () => { drawAttention(); saveUrl(); });
+  $('head').addEventListener('change', () => { drawAttention(); saveUrl(); });
   $('projection-of').addEventListener('change', () => { state.projectionSel = -1; drawProjection(); });
   connect();
 });
