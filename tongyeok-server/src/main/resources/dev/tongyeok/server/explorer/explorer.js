@@ -195,9 +195,12 @@ async function run() {
     } catch (e) {
       hideViews(); // what they show belongs to another text
       if (e.message.includes('--max-inspect-tokens')) {
-        showError(e.message, {
-          label: 'Inspect the first ' + Math.min(state.info.max_inspect_tokens, modelInfo(model).max_input_length)
-              + ' tokens',
+        // Spoken to the reader: how long the text is, how much the page draws, and the way on.
+        const most = Math.min(state.info.max_inspect_tokens, modelInfo(model).max_input_length);
+        const has = (e.message.match(/has (\d+) tokens/) || [])[1];
+        showError((has ? 'This text has ' + has + ' tokens' : 'This text is too long') + '; the explorer draws at most '
+            + most + ' so that its pictures stay readable (the server\'s --max-inspect-tokens).', {
+          label: 'Inspect the first ' + most + ' tokens',
           run: () => { state.truncate = true; run(); },
         });
         status('refused: the text is too long to draw whole');
