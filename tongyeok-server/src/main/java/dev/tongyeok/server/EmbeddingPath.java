@@ -98,7 +98,8 @@ final class EmbeddingPath {
         }
     }
 
-    private void reportTruncation(ServedModel m, List<Embedding> out, Map<String, String> headers) {
+    /** Reports the inputs of {@code out} that were cut in {@code headers} ({@code X-Tongyeok-Truncated-*}) and the metrics. */
+    void reportTruncation(ServedModel m, List<Embedding> out, Map<String, String> headers) {
         StringBuilder idx = new StringBuilder();
         StringBuilder orig = new StringBuilder();
         StringBuilder kept = new StringBuilder();

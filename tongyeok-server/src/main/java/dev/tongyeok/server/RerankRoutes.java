@@ -156,23 +156,17 @@ final class RerankRoutes implements RouteGroup {
             String field) {
         Reranker r = m.reranker();
         List<EncodedInput> pairs = r.pairs(query, documents, m.maxInputTokens());
-        Map<String, String> headers = new LinkedHashMap<>();
-        int cut = 0;
         for (int i = 0; i < pairs.size(); i++) {
             EncodedInput p = pairs.get(i);
-            if (p.truncated()) {
-                if (!truncate) {
-                    throw ApiException.invalid(field, "'" + field + "[" + i + "]' with the query makes "
-                            + p.originalTokens() + " tokens, more than the " + m.maxInputTokens() + " this server takes "
-                            + "for " + m.name() + " (--max-input-tokens); send \"truncate\": true to cut the document");
-                }
-                cut++;
+            if (p.truncated() && !truncate) {
+                throw ApiException.invalid(field, "'" + field + "[" + i + "]' with the query makes "
+                        + p.originalTokens() + " tokens, more than the " + m.maxInputTokens() + " this server takes "
+                        + "for " + m.name() + " (--max-input-tokens); send \"truncate\": true to cut the document");
             }
         }
-        if (cut > 0) {
-            headers.put("X-Tongyeok-Truncated", String.valueOf(cut));
-        }
         List<Embedding> rows = path.run(m, pairs);
+        Map<String, String> headers = new LinkedHashMap<>();
+        path.reportTruncation(m, rows, headers); // the same X-Tongyeok-Truncated-* headers as the embedding routes
         return new Scored(r.scoresOfRows(rows, raw), EmbeddingPath.tokens(rows), headers);
     }
 }

@@ -117,7 +117,8 @@ class RerankServerTest {
         assertTrue(tooLong.json().get("error").asText().contains("send \"truncate\": true"), tooLong.text());
         Http.Res cut = http.post("/rerank", map("model", "ce", "query", QUERY, "texts", List.of(longDoc), "truncate", true));
         assertEquals(200, cut.status());
-        assertEquals("1", cut.headers().firstValue("X-Tongyeok-Truncated").orElseThrow());
+        assertEquals("1", cut.headers().firstValue("X-Tongyeok-Truncated-Count").orElseThrow());
+        assertEquals("0", cut.headers().firstValue("X-Tongyeok-Truncated-Inputs").orElseThrow());
         assertEquals(lib.scores(QUERY, List.of(longDoc), false)[0], cut.json().get(0).get("score").floatValue());
     }
 
