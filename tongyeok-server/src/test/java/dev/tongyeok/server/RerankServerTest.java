@@ -155,6 +155,15 @@ class RerankServerTest {
             String score = String.format(java.util.Locale.ROOT, "%.4f", in.get("score").floatValue());
             var scoreLine = org.openqa.selenium.By.cssSelector("[data-testid=pair-score]");
             wait.until(d -> d.findElement(scoreLine).getText().contains("relevance score " + score));
+            // A document token's chip shows the document's text, not the query's at the same offsets.
+            int firstDoc = 0;
+            while (in.get("tokens").get(firstDoc).get("sequence").asInt() != 1) {
+                firstDoc++;
+            }
+            JsonNode docToken = in.get("tokens").get(firstDoc);
+            String piece = String.valueOf(browser.executeScript("return document.querySelectorAll("
+                    + "'[data-testid=token]')[arguments[0]].querySelector('.piece').textContent", firstDoc));
+            assertEquals(doc.substring(docToken.get("start").asInt(), docToken.get("stop").asInt()), piece);
             // Each layer's share of query attention on document tokens, as /inspect's matrices give it.
             var rows = browser.findElements(org.openqa.selenium.By.cssSelector("[data-testid=pair-flow-layer]"));
             assertEquals(in.get("layers").asInt(), rows.size());

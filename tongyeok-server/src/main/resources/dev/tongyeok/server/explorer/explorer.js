@@ -300,6 +300,11 @@ function drawCrossEncoder() {
 /** Byte-level BPE spells bytes as Latin-1 and Latin Extended-A letters (Ġ, ì): not for people. */
 const BYTE_LEVEL = /[\u00a1-\u017f]/;
 
+/** The text a token's offsets point into: a pair's document for its tokens, else the text. */
+function sourceOf(ins, tok) {
+  return tok && tok.sequence === 1 ? ins.pair : ins.text;
+}
+
 function tokenLabel(tok, text) {
   if (tok.kind === 'special') return tok.text;
   const piece = tok.token ?? tok.text; // the vocabulary entry
@@ -348,11 +353,11 @@ function drawTokens() {
   chips.replaceChildren();
   const active = (el, tok) => {
     for (const c of chips.children) c.classList.toggle('active', c === el);
-    markSource(ins.text, tok);
+    markSource(ins.text, tok && tok.sequence === 1 ? null : tok);
     highlightMatrixRow(el ? Number(el.dataset.index) : -1);
   };
   ins.tokens.forEach((tok, i) => {
-    chips.append(chip(tok, ins.text, active, {
+    chips.append(chip(tok, sourceOf(ins, tok), active, {
       'data-testid': 'token', 'data-id': tok.id, 'data-index': i, 'data-kind': tok.kind,
     }));
   });
@@ -633,13 +638,13 @@ function drawMatrix() {
   labels.replaceChildren();
   ins.tokens.forEach((tok) => {
     const d = document.createElement('div');
-    d.textContent = clip(tokenLabel(tok, ins.text), 14);
+    d.textContent = clip(tokenLabel(tok, sourceOf(ins, tok)), 14);
     labels.append(d);
   });
 
   const readout = (t, c, v) => {
     const tok = ins.tokens[t];
-    $('matrix-readout').textContent = 'token ' + t + ' "' + tokenLabel(tok, ins.text) + '" (id ' + tok.id
+    $('matrix-readout').textContent = 'token ' + t + ' "' + tokenLabel(tok, sourceOf(ins, tok)) + '" (id ' + tok.id
         + '), dimension ' + c + ': ' + v;
   };
   const select = (t, c) => {
@@ -689,9 +694,9 @@ function drawNumbers(rows) {
   pre.hidden = !$('matrix-numbers').checked;
   if (pre.hidden) return;
   const ins = state.inspect;
-  const width = Math.max(...ins.tokens.map((t) => [...tokenLabel(t, ins.text)].length)) + 2;
+  const width = Math.max(...ins.tokens.map((t) => [...tokenLabel(t, sourceOf(ins, t))].length)) + 2;
   pre.textContent = rows.map((r, t) => {
-    const label = tokenLabel(ins.tokens[t], ins.text);
+    const label = tokenLabel(ins.tokens[t], sourceOf(ins, ins.tokens[t]));
     return label + ' '.repeat(Math.max(1, width - [...label].length)) + '[' + r.map((v) => fmt(v)).join(', ') + ']';
   }).join('\n');
 }
@@ -717,7 +722,7 @@ function drawAttention() {
   const ins = state.inspect;
   const a = attentionMatrix();
   const T = a.length;
-  const labels = ins.tokens.map((t) => tokenLabel(t, ins.text));
+  const labels = ins.tokens.map((t) => tokenLabel(t, sourceOf(ins, t)));
   const cell = Math.max(6, Math.min(24, Math.floor(440 / T)));
   let max = 0;
   for (const r of a) for (const v of r) max = Math.max(max, v);
@@ -929,7 +934,7 @@ function pca(X) {
 function projectionPoints() {
   if ($('projection-of').value === 'tokens') {
     const ins = state.inspect;
-    return { vectors: matrixRows(), labels: ins.tokens.map((t) => tokenLabel(t, ins.text)) };
+    return { vectors: matrixRows(), labels: ins.tokens.map((t) => tokenLabel(t, sourceOf(ins, t))) };
   }
   const s = state.sentences;
   return { vectors: s.vectors, labels: s.texts.map((t, i) => (i + 1) + ' ' + t) };
